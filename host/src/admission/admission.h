@@ -1,0 +1,33 @@
+// admission.h — the stage after validation: duplicate check, rate limit and
+// durable enqueue, decided together.
+//
+// Contract: kAccepted only once the event is durably queued; kDuplicate and
+// kRateLimited claim nothing, so a later retry of the same event is judged
+// afresh; kUnavailable means nothing happened and the caller may retry.
+// Implementations are called from many request threads at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <mccig/sdk/event.h>
+
+namespace mccig::admission {
+
+enum class AdmissionStatus { kAccepted, kDuplicate, kRateLimited, kUnavailable };
+
+struct AdmissionResult {
+  AdmissionStatus status = AdmissionStatus::kUnavailable;
+  int64_t retry_after_ms = 0;  // kRateLimited / kUnavailable: when to try again
+  int64_t limit = 0;           // the tenant's bucket capacity, when known
+  int64_t remaining = 0;       // tokens left after this request, when known
+  std::string detail{};        // kUnavailable: why (logged, not sent)
+};
+
+class Admission {
+ public:
+  virtual ~Admission() = default;
+  virtual AdmissionResult Admit(const sdk::ConversationEvent& event) = 0;
+};
+
+}  // namespace mccig::admission

@@ -1,0 +1,85 @@
+// redis_admission.cpp — see redis_admission.h.
+#include "admission/redis_admission.h"
+
+#include <charconv>
+
+#include "admission/admission_keys.h"
+#include "queue/event_codec.h"
+
+namespace mccig::admission {
+namespace {
+
+constexpr int64_t kUnavailableRetryMs = 1000;
+
+AdmissionResult Unavailable(std::string detail) {
+  return AdmissionResult{.status = AdmissionStatus::kUnavailable,
+                         .retry_after_ms = kUnavailableRetryMs,
+                         .detail = std::move(detail)};
+}
+
+std::string FormatRate(double rate) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, rate);
+  return std::string(buf, end);
+}
+
+}  // namespace
+
+AdmissionSettings AdmissionSettings::FromConfig(const config::Config& config) {
+  AdmissionSettings s;
+  s.idempotency_ttl_seconds = config.idempotency_ttl_seconds;
+  s.default_limit = config.rate_limit;
+  for (const auto& t : config.tenants) s.tenant_limits[t.id] = t.rate_limit;
+  return s;
+}
+
+const config::RateLimit& AdmissionSettings::LimitFor(const std::string& tenant) const {
+  const auto it = tenant_limits.find(tenant);
+  return it == tenant_limits.end() ? default_limit : it->second;
+}
+
+RedisAdmission::RedisAdmission(redis::Pool& pool, AdmissionSettings settings)
+    : pool_(pool), settings_(std::move(settings)), script_(AdmissionScriptSource()) {}
+
+AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event) {
+  const config::RateLimit& limit = settings_.LimitFor(event.tenant_id);
+  const std::string idem =
+      IdempotencyKey(event.tenant_id, sdk::ChannelName(event.channel), event.provider_message_id);
+  const std::string bucket = BucketKey(event.tenant_id);
+  const std::string capacity = std::to_string(limit.capacity);
+  const std::string rate = FormatRate(limit.refill_per_second);
+  const std::string ttl = std::to_string(settings_.idempotency_ttl_seconds);
+  const std::string encoded = queue::EncodeEvent(event);
+
+  sdk::Result<redis::Lease> lease = pool_.Acquire();
+  if (!lease) return Unavailable(lease.error().message);
+  sdk::Result<redis::Reply> reply =
+      script_.Run(lease.value(), {queue::kStreamKey, idem, bucket}, {capacity, rate, ttl, encoded});
+  if (!reply) return Unavailable(reply.error().message);
+
+  const redisReply* r = reply.value().get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 ||
+      r->element[0]->type != REDIS_REPLY_INTEGER) {
+    return Unavailable("unexpected reply from the admission script");
+  }
+  const int64_t status = r->element[0]->integer;
+  AdmissionResult result{.limit = limit.capacity};
+  result.retry_after_ms = r->element[1]->integer;
+  result.remaining = r->element[2]->integer;
+  switch (status) {
+    case 0:
+      result.status = AdmissionStatus::kAccepted;
+      break;
+    case 1:
+      result.status = AdmissionStatus::kDuplicate;
+      break;
+    case 2:
+      result.status = AdmissionStatus::kRateLimited;
+      break;
+    default:
+      return Unavailable("unknown admission status " + std::to_string(status));
+  }
+  return result;
+}
+
+}  // namespace mccig::admission

@@ -1,0 +1,44 @@
+// redis_admission.h — Admission backed by one Lua script on Redis.
+//
+// Each Admit is one EVALSHA of host/lua/admission.lua (one round trip): the
+// duplicate check, the tenant's token bucket and the claim + XADD happen
+// atomically, so "201" means "in the stream" and a refused request claims
+// nothing. When Redis cannot be reached the answer is kUnavailable and
+// nothing is accepted; the connection pool reconnects by itself.
+// Thread-safe: the pool hands each caller its own connection.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "admission/admission.h"
+#include "config/config.h"
+#include "redis/redis_pool.h"
+#include "redis/redis_script.h"
+
+namespace mccig::admission {
+
+struct AdmissionSettings {
+  int64_t idempotency_ttl_seconds = 86400;
+  config::RateLimit default_limit{};
+  std::unordered_map<std::string, config::RateLimit> tenant_limits{};
+
+  static AdmissionSettings FromConfig(const config::Config& config);
+  const config::RateLimit& LimitFor(const std::string& tenant) const;
+};
+
+// The admission script's source (host/lua/admission.lua, compiled in).
+const std::string& AdmissionScriptSource();
+
+class RedisAdmission final : public Admission {
+ public:
+  RedisAdmission(redis::Pool& pool, AdmissionSettings settings);
+  AdmissionResult Admit(const sdk::ConversationEvent& event) override;
+
+ private:
+  redis::Pool& pool_;
+  AdmissionSettings settings_;
+  redis::Script script_;
+};
+
+}  // namespace mccig::admission

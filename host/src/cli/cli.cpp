@@ -1,0 +1,74 @@
+// cli.cpp — argument parsing and dispatch; see cli.h.
+#include "cli/cli.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace mccig::cli {
+namespace {
+
+constexpr const char* kUsage = R"(usage: mccig <command> [options]
+
+commands:
+  serve  [--config FILE]   run the HTTP gateway
+  run    [--config FILE]   run the gateway and the worker in one process
+  config check FILE        check a config file and its plugins; exit 2 on error
+  version                  print the version
+
+--config defaults to $MCCIG_CONFIG, else config/mccig.yaml.
+)";
+
+int Usage(const std::string& problem) {
+  if (!problem.empty()) std::cerr << "mccig: " << problem << "\n\n";
+  std::cerr << kUsage;
+  return kExitUsage;
+}
+
+std::string DefaultConfig() {
+  const char* env = std::getenv("MCCIG_CONFIG");
+  return env != nullptr && *env != '\0' ? env : "config/mccig.yaml";
+}
+
+// Parses "[--config FILE]"; false on anything else.
+bool ParseConfigFlag(const std::vector<std::string>& args, std::size_t from, std::string& path) {
+  for (std::size_t i = from; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) {
+      path = args[++i];
+    } else if (args[i].starts_with("--config=")) {
+      path = args[i].substr(9);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    return Usage(args.empty() ? "no command given" : "");
+  }
+  const std::string& command = args[0];
+  if (command == "version" || command == "--version") {
+    std::cout << "mccig " << MCCIG_VERSION << "\n";
+    return kExitOk;
+  }
+  if (command == "config") {
+    if (args.size() != 3 || args[1] != "check") return Usage("usage: mccig config check FILE");
+    return ConfigCheck(args[2]);
+  }
+  if (command == "serve" || command == "run") {
+    std::string path = DefaultConfig();
+    if (!ParseConfigFlag(args, 1, path)) return Usage("unexpected arguments to " + command);
+    return Serve(path, command == "run");
+  }
+  return Usage("unknown command '" + command + "'");
+}
+
+}  // namespace mccig::cli

@@ -1,0 +1,62 @@
+// config.h — the gateway's configuration, as loaded from YAML and the
+// environment (config_loader.h). Plain values; built once at start (or on
+// reload) and then shared read-only between threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mccig::config {
+
+struct RateLimit {
+  int64_t capacity = 100;         // bucket size: the largest burst
+  double refill_per_second = 50;  // sustained rate
+};
+
+struct PluginEntry {
+  std::string name{};        // must equal the name the plugin declares
+  std::string path{};        // resolved: absolute, or relative to the working directory
+  nlohmann::json options{};  // as written; validated against the plugin's table on load
+  std::string key{};         // "plugins[0]": where errors point
+};
+
+struct Tenant {
+  std::string id{};
+  RateLimit rate_limit{};  // the global default unless the tenant sets its own
+};
+
+struct Config {
+  std::string source{};  // the file it came from
+
+  std::string listen_host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::size_t body_limit_bytes = 1 << 20;
+  int http_threads = 16;
+  int http_max_queued = 256;
+
+  std::string redis_url = "redis://127.0.0.1:6379/0";
+  std::string database_url = "postgresql://127.0.0.1:5432/mccig";
+
+  int64_t idempotency_ttl_seconds = 86400;
+  RateLimit rate_limit{};
+
+  int worker_concurrency = 2;
+  int worker_max_retries = 5;
+  int64_t worker_base_backoff_ms = 200;
+
+  bool internal_endpoints = false;
+  bool cors_enabled = false;
+  std::string cors_origin = "*";
+  bool simulation_mode = false;
+
+  std::string log_level = "info";
+
+  std::vector<PluginEntry> plugins{};
+  std::vector<Tenant> tenants{};
+};
+
+}  // namespace mccig::config

@@ -1,0 +1,98 @@
+// http_server.cpp — Poco wiring and the route dispatch.
+#include "http/http_server.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+#include <spdlog/spdlog.h>
+
+#include "http/ingest_handler.h"
+#include "http/reply.h"
+
+namespace mccig::http {
+namespace {
+
+// The route after `prefix`, or empty when `path` does not start with it.
+std::string_view After(std::string_view path, std::string_view prefix) {
+  if (!path.starts_with(prefix) || path.size() == prefix.size()) return {};
+  return path.substr(prefix.size());
+}
+
+Reply Dispatch(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
+  const std::string& uri = request.getURI();
+  const std::string_view path = std::string_view(uri).substr(0, uri.find('?'));
+  std::string_view route = After(path, "/v1/ingest/");
+  if (route.empty()) route = After(path, "/ingest/");
+  if (!route.empty()) return HandleIngest(context, route, request);
+  if (path == "/healthz") return Reply{.status = 200, .body = {{"status", "ok"}}};
+  return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
+}
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(ServerContext& context) : context_(context) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    Reply reply;
+    try {
+      reply = Dispatch(context_, request);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed: {}", request.getMethod(), request.getURI(), e.what());
+      reply = ErrorReply(500, "internal_error", "unexpected error; this is a bug");
+    }
+    if (!response.sent()) Send(response, reply);
+  }
+
+ private:
+  ServerContext& context_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(ServerContext& context) : context_(context) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(context_);
+  }
+
+ private:
+  ServerContext& context_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const ServerOptions& options, ServerContext& context) {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(options.host, options.port),
+                                 /*backlog=*/1024);
+  port_ = socket.address().port();
+  auto params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(options.threads);
+  params->setMaxQueued(options.max_queued);
+  params->setKeepAlive(true);
+  params->setMaxKeepAliveRequests(0);  // unlimited on one connection
+  params->setTimeout(Poco::Timespan(30, 0));
+  params->setKeepAliveTimeout(Poco::Timespan(15, 0));
+  params->setServerName("mccig");
+  pool_ = std::make_unique<Poco::ThreadPool>(2, options.threads);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(context), *pool_, socket, params);
+}
+
+HttpServer::~HttpServer() {
+  Stop();
+}
+
+void HttpServer::Start() {
+  server_->start();
+}
+
+void HttpServer::Stop() {
+  if (server_) server_->stopAll(/*abortCurrent=*/false);
+  if (pool_) pool_->joinAll();
+}
+
+}  // namespace mccig::http

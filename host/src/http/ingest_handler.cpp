@@ -1,0 +1,127 @@
+// ingest_handler.cpp — see ingest_handler.h.
+#include "http/ingest_handler.h"
+
+#include <istream>
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <spdlog/spdlog.h>
+
+#include "ingest/ingest_pipeline.h"
+
+namespace mccig::http {
+namespace {
+
+int64_t CeilSeconds(int64_t ms) {
+  return ms <= 0 ? 1 : (ms + 999) / 1000;
+}
+
+// Reads at most `limit` bytes; false when the body is longer.
+bool ReadBody(Poco::Net::HTTPServerRequest& request, std::size_t limit, std::string& body) {
+  std::istream& in = request.stream();
+  if (request.hasContentLength())
+    body.reserve(static_cast<std::size_t>(request.getContentLength64()));
+  char buffer[16384];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > limit) return false;
+  }
+  return true;
+}
+
+ingest::Headers CollectHeaders(const Poco::Net::HTTPServerRequest& request) {
+  ingest::Headers headers;
+  for (const auto& [name, value] : request) headers.emplace_back(name, value);
+  return headers;
+}
+
+Reply TooLarge(std::size_t limit) {
+  Reply reply =
+      ErrorReply(413, "payload_too_large",
+                 "the body is larger than the limit of " + std::to_string(limit) + " bytes");
+  reply.body["limit_bytes"] = limit;
+  reply.close = true;
+  return reply;
+}
+
+}  // namespace
+
+Reply AdmissionReply(const admission::AdmissionResult& result,
+                     const sdk::ConversationEvent& event) {
+  using admission::AdmissionStatus;
+  switch (result.status) {
+    case AdmissionStatus::kAccepted:
+      return Reply{.status = 201,
+                   .body = {{"status", "accepted"},
+                            {"event_id", event.event_id},
+                            {"provider_message_id", event.provider_message_id}}};
+    case AdmissionStatus::kDuplicate:
+      return Reply{
+          .status = 200,
+          .body = {{"status", "duplicate"}, {"provider_message_id", event.provider_message_id}}};
+    case AdmissionStatus::kRateLimited: {
+      const int64_t seconds = CeilSeconds(result.retry_after_ms);
+      Reply reply = ErrorReply(429, "rate_limited",
+                               "tenant '" + event.tenant_id + "' is over its rate limit");
+      reply.body["retry_after_seconds"] = seconds;
+      reply.headers = {{"Retry-After", std::to_string(seconds)},
+                       {"X-RateLimit-Limit", std::to_string(result.limit)},
+                       {"X-RateLimit-Remaining", std::to_string(result.remaining)}};
+      return reply;
+    }
+    case AdmissionStatus::kUnavailable:
+      break;
+  }
+  Reply reply =
+      ErrorReply(503, "unavailable", "the queue is unavailable; nothing was accepted, retry later");
+  reply.headers = {{"Retry-After", std::to_string(CeilSeconds(result.retry_after_ms))}};
+  return reply;
+}
+
+Reply HandleIngest(ServerContext& context, std::string_view route,
+                   Poco::Net::HTTPServerRequest& request) {
+  const std::shared_ptr<const plugins::PluginRegistry> registry = context.registry.load();
+  const plugins::LoadedPlugin* loaded = registry ? registry->Find(route) : nullptr;
+  if (loaded == nullptr) {
+    return ErrorReply(404, "not_found",
+                      "no channel plugin serves /v1/ingest/" + std::string(route));
+  }
+  if (request.getMethod() != "POST") {
+    Reply reply = ErrorReply(405, "method_not_allowed", "use POST to ingest");
+    reply.headers = {{"Allow", "POST"}};
+    return reply;
+  }
+  const std::size_t limit = context.body_limit_bytes;
+  if (request.hasContentLength() && request.getContentLength64() > static_cast<int64_t>(limit)) {
+    return TooLarge(limit);
+  }
+  std::string body;
+  if (!ReadBody(request, limit, body)) return TooLarge(limit);
+
+  const sdk::ChannelPlugin& plugin = *loaded->plugin;
+  ingest::Headers headers;
+  if (plugin.HasVerifier()) headers = CollectHeaders(request);
+  const std::string public_url = "http://" + request.getHost() + request.getURI();
+  const ingest::IngestRequest ingest_request{.content_type = request.getContentType(),
+                                             .body = body,
+                                             .method = request.getMethod(),
+                                             .public_url = public_url,
+                                             .headers = &headers,
+                                             .received_ms = ingest::NowMs()};
+  sdk::Result<sdk::ConversationEvent> event = ingest::PrepareEvent(plugin, ingest_request);
+  if (!event) {
+    if (event.error().code == "plugin_error") {
+      spdlog::error("plugin {} failed on /v1/ingest/{}: {}", plugin.Info().name, route,
+                    event.error().message);
+      return ErrorReply(500, "internal_error", "the channel plugin failed; this is a bug");
+    }
+    return ErrorReply(event.error());
+  }
+  const admission::AdmissionResult admitted = context.admission->Admit(event.value());
+  if (admitted.status == admission::AdmissionStatus::kUnavailable) {
+    spdlog::warn("admission unavailable: {}", admitted.detail);
+  }
+  return AdmissionReply(admitted, event.value());
+}
+
+}  // namespace mccig::http

@@ -1,0 +1,25 @@
+// ingest_handler.h — POST /v1/ingest/{route} (and the alias /ingest/{route}).
+//
+// Reads the body within the limit (413 before reading when Content-Length is
+// over it), runs the ingest pipeline with the route's plugin, hands the event
+// to admission and turns the outcome into the documented status codes.
+#pragma once
+
+#include <string_view>
+
+#include "http/reply.h"
+#include "http/server_context.h"
+
+namespace Poco::Net {
+class HTTPServerRequest;
+}
+
+namespace mccig::http {
+
+Reply HandleIngest(ServerContext& context, std::string_view route,
+                   Poco::Net::HTTPServerRequest& request);
+
+// The reply for an admitted (or refused) event; exposed for tests.
+Reply AdmissionReply(const admission::AdmissionResult& result, const sdk::ConversationEvent& event);
+
+}  // namespace mccig::http

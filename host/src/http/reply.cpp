@@ -1,0 +1,47 @@
+// reply.cpp — see reply.h.
+#include "http/reply.h"
+
+#include <unordered_map>
+
+#include <Poco/Net/HTTPServerResponse.h>
+
+namespace mccig::http {
+
+int StatusFor(const std::string& code) {
+  static const std::unordered_map<std::string, int> kStatus = {
+      {"invalid_json", 400},       {"invalid_body", 400},      {"validation_failed", 400},
+      {"unauthorized", 401},       {"forbidden", 403},         {"not_found", 404},
+      {"method_not_allowed", 405}, {"payload_too_large", 413}, {"unsupported_media_type", 415},
+      {"rate_limited", 429},       {"unavailable", 503},       {"plugin_error", 500},
+  };
+  const auto it = kStatus.find(code);
+  return it == kStatus.end() ? 500 : it->second;
+}
+
+Reply ErrorReply(int status, std::string code, std::string message) {
+  return Reply{.status = status,
+               .body = {{"error", std::move(code)}, {"message", std::move(message)}}};
+}
+
+Reply ErrorReply(const sdk::Error& error) {
+  Reply reply = ErrorReply(StatusFor(error.code), error.code, error.message);
+  if (!error.details.empty()) {
+    nlohmann::json details = nlohmann::json::array();
+    for (const auto& d : error.details)
+      details.push_back({{"field", d.field}, {"message", d.message}});
+    reply.body["details"] = std::move(details);
+  }
+  return reply;
+}
+
+void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply) {
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+  response.setContentType("application/json");
+  for (const auto& [name, value] : reply.headers) response.set(name, value);
+  if (reply.close) response.setKeepAlive(false);
+  const std::string body =
+      reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.sendBuffer(body.data(), body.size());
+}
+
+}  // namespace mccig::http

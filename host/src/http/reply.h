@@ -1,0 +1,36 @@
+// reply.h — JSON replies and the one table from error codes to HTTP status.
+//
+// Every answer the gateway gives is JSON. Errors look like
+//   {"error":"validation_failed","message":"…","details":[{"field":…,"message":…}]}
+// and their status comes from StatusFor(code), so a code means the same
+// status wherever it is raised.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <mccig/sdk/result.h>
+#include <nlohmann/json.hpp>
+
+namespace Poco::Net {
+class HTTPServerResponse;
+}
+
+namespace mccig::http {
+
+struct Reply {
+  int status = 200;
+  nlohmann::json body = nlohmann::json::object();
+  std::vector<std::pair<std::string, std::string>> headers{};
+  bool close = false;  // close the connection afterwards (body left unread)
+};
+
+int StatusFor(const std::string& error_code);
+
+Reply ErrorReply(const sdk::Error& error);
+Reply ErrorReply(int status, std::string code, std::string message);
+
+void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply);
+
+}  // namespace mccig::http

@@ -1,0 +1,166 @@
+// body_decoder.cpp — see body_decoder.h.
+#include "ingest/body_decoder.h"
+
+#include <string>
+
+namespace mccig::ingest {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool PercentDecode(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = HexValue(in[i + 1]);
+      const int lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return true;
+}
+
+sdk::Error BadForm(std::string message) {
+  return sdk::Error{"invalid_body", std::move(message), {}};
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+sdk::Result<sdk::BodyFormat> MatchMediaType(std::string_view content_type,
+                                            std::span<const sdk::BodyFormat> accepted) {
+  const auto semicolon = content_type.find(';');
+  const std::string media = Lower(Trim(content_type.substr(0, semicolon)));
+  if (semicolon != std::string_view::npos) {
+    const std::string params = Lower(content_type.substr(semicolon + 1));
+    const auto charset = params.find("charset=");
+    if (charset != std::string::npos) {
+      std::string value(Trim(params.substr(charset + 8)));
+      value = value.substr(0, value.find(';'));
+      if (!value.empty() && value.front() == '"') value = value.substr(1, value.size() - 2);
+      if (value != "utf-8" && value != "utf8" && value != "us-ascii") {
+        return sdk::Error{
+            "unsupported_media_type", "only UTF-8 bodies are accepted, got charset " + value, {}};
+      }
+    }
+  }
+  std::string names;
+  for (sdk::BodyFormat format : accepted) {
+    if (media == sdk::BodyFormatMediaType(format)) return format;
+    names += (names.empty() ? "" : ", ") + std::string(sdk::BodyFormatMediaType(format));
+  }
+  const std::string got = media.empty() ? "no Content-Type" : "Content-Type " + media;
+  return sdk::Error{"unsupported_media_type", got + " is not accepted here; use " + names, {}};
+}
+
+sdk::Result<nlohmann::json> DecodeJson(std::string_view body) {
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // what() reads "[json.exception.parse_error.101] parse error at line 1, column 5: …".
+    const std::string what = e.what();
+    const auto detail = what.find("parse error");
+    return sdk::Error{"invalid_json",
+                      "malformed JSON at byte " + std::to_string(e.byte) + ": " +
+                          (detail == std::string::npos ? what : what.substr(detail)),
+                      {}};
+  }
+  if (!value.is_object()) {
+    return sdk::Error{"invalid_body", "the body must be a JSON object", {}};
+  }
+  return value;
+}
+
+sdk::Result<nlohmann::json> DecodeForm(std::string_view body) {
+  nlohmann::json out = nlohmann::json::object();
+  std::string key, value;
+  while (!body.empty()) {
+    const auto amp = body.find('&');
+    const std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    if (!PercentDecode(pair.substr(0, eq), key) ||
+        !PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
+                       value)) {
+      return BadForm("malformed percent-escape in form field '" + std::string(pair.substr(0, eq)) +
+                     "'");
+    }
+    if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
+      return BadForm("form field '" + (IsValidUtf8(key) ? key : std::string("?")) +
+                     "' is not valid UTF-8");
+    }
+    auto it = out.find(key);
+    if (it == out.end()) {
+      out[key] = value;
+    } else {
+      if (!it->is_array()) *it = nlohmann::json::array({*it});
+      it->push_back(value);
+    }
+  }
+  return out;
+}
+
+}  // namespace mccig::ingest

@@ -1,0 +1,173 @@
+// HTTP-level tests against the real server on an ephemeral port, with the
+// bundled plugins loaded from their .so files and an in-memory admission
+// stage (support/fake_admission.h): every status code of the ingest API.
+#include <gtest/gtest.h>
+
+#include "http/http_server.h"
+#include "support/fake_admission.h"
+#include "support/http_client.h"
+#include "support/plugins.h"
+
+namespace mccig {
+namespace {
+
+using nlohmann::json;
+using testing::HttpCall;
+using testing::PostJson;
+
+const json kSms = {{"tenant_id", "acme"},
+                   {"From", "+15551230001"},
+                   {"To", "+15559870002"},
+                   {"Body", "Hello"},
+                   {"MessageSid", "SM1"}};
+
+class HttpIngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    context_.registry.store(testing::BundledRegistry());
+    context_.admission = &admission_;
+    context_.body_limit_bytes = 4096;
+    server_ =
+        std::make_unique<http::HttpServer>(http::ServerOptions{.port = 0, .threads = 4}, context_);
+    server_->Start();
+  }
+  void TearDown() override { server_->Stop(); }
+  uint16_t port() const { return server_->port(); }
+
+  testing::FakeAdmission admission_;
+  http::ServerContext context_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+TEST_F(HttpIngestTest, AcceptsAValidEvent) {
+  auto r = PostJson(port(), "/v1/ingest/sms", kSms);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.headers["Content-Type"], "application/json");
+  const json body = r.Json();
+  EXPECT_EQ(body["status"], "accepted");
+  EXPECT_EQ(body["provider_message_id"], "SM1");
+  EXPECT_EQ(body["event_id"].get<std::string>().size(), 36u);
+  const auto accepted = admission_.accepted();
+  ASSERT_EQ(accepted.size(), 1u);
+  const auto& event = accepted[0];
+  EXPECT_EQ(event.event_id, body["event_id"]);
+  EXPECT_EQ(event.tenant_id, "acme");
+  EXPECT_EQ(event.raw_metadata, kSms);
+}
+
+TEST_F(HttpIngestTest, AliasRoutesBehaveTheSame) {
+  EXPECT_EQ(PostJson(port(), "/ingest/sms", kSms).status, 201);
+  auto chat = PostJson(port(), "/ingest/chat?source=web",
+                       {{"tenant_id", "acme"}, {"userId", "u"}, {"message", "m"}, {"chatId", "c"}});
+  EXPECT_EQ(chat.status, 201) << chat.body;
+}
+
+TEST_F(HttpIngestTest, DuplicateAnswers200) {
+  ASSERT_EQ(PostJson(port(), "/v1/ingest/sms", kSms).status, 201);
+  auto r = PostJson(port(), "/v1/ingest/sms", kSms);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Json(), (json{{"status", "duplicate"}, {"provider_message_id", "SM1"}}));
+}
+
+TEST_F(HttpIngestTest, AcceptsFormEncodedSms) {
+  auto r =
+      HttpCall(port(), "POST", "/v1/ingest/sms",
+               "tenant_id=acme&From=%2B15551230001&To=%2B15559870002&Body=Hi+there&MessageSid=SM2&"
+               "AccountSid=AC1&NumMedia=0",
+               "application/x-www-form-urlencoded");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(admission_.accepted().back().content, "Hi there");
+  EXPECT_EQ(admission_.accepted().back().raw_metadata["AccountSid"], "AC1");
+}
+
+TEST_F(HttpIngestTest, ValidationErrorsListEveryField) {
+  auto r = PostJson(port(), "/v1/ingest/voice",
+                    {{"tenant_id", "acme"}, {"confidence", 2}, {"duration", -1}});
+  ASSERT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["error"], "validation_failed");
+  EXPECT_EQ(r.Json()["details"],
+            (json{{{"field", "callId"}, {"message", "required"}},
+                  {{"field", "transcript_text"}, {"message", "required"}},
+                  {{"field", "confidence"}, {"message", "must be at most 1"}},
+                  {{"field", "duration"}, {"message", "must be at least 0"}}}));
+  EXPECT_TRUE(admission_.accepted().empty());
+}
+
+TEST_F(HttpIngestTest, MalformedJsonSaysWhere) {
+  auto r = HttpCall(port(), "POST", "/v1/ingest/chat", "{\"tenant_id\": }", "application/json");
+  ASSERT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["error"], "invalid_json");
+  EXPECT_NE(r.Json()["message"].get<std::string>().find("at byte 15"), std::string::npos) << r.body;
+}
+
+TEST_F(HttpIngestTest, UnknownChannelIs404) {
+  auto r = PostJson(port(), "/v1/ingest/fax", kSms);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.Json()["error"], "not_found");
+  EXPECT_EQ(HttpCall(port(), "GET", "/nope").status, 404);
+}
+
+TEST_F(HttpIngestTest, WrongMethodIs405WithAllow) {
+  auto r = HttpCall(port(), "GET", "/v1/ingest/sms");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers["Allow"], "POST");
+  EXPECT_EQ(r.Json()["error"], "method_not_allowed");
+}
+
+TEST_F(HttpIngestTest, OversizedBodyIs413BeforeReading) {
+  auto r = HttpCall(port(), "POST", "/v1/ingest/sms", std::string(5000, ' '), "application/json");
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.Json()["limit_bytes"], 4096);
+}
+
+TEST_F(HttpIngestTest, OversizedChunkedBodyIs413) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port());
+  Poco::Net::HTTPRequest request("POST", "/v1/ingest/sms", Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType("application/json");
+  request.setChunkedTransferEncoding(true);
+  std::ostream& out = session.sendRequest(request);
+  for (int i = 0; i < 10; ++i) out << std::string(1000, ' ');
+  Poco::Net::HTTPResponse response;
+  session.receiveResponse(response);
+  EXPECT_EQ(response.getStatus(), 413);
+}
+
+TEST_F(HttpIngestTest, OtherContentTypesAre415) {
+  auto r = HttpCall(port(), "POST", "/v1/ingest/sms", "hello", "text/plain");
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(r.Json()["error"], "unsupported_media_type");
+  auto form_on_chat =
+      HttpCall(port(), "POST", "/v1/ingest/chat", "a=b", "application/x-www-form-urlencoded");
+  EXPECT_EQ(form_on_chat.status, 415);
+}
+
+TEST_F(HttpIngestTest, RateLimitedIs429WithRetryAfter) {
+  admission_.ForceNext({.status = admission::AdmissionStatus::kRateLimited,
+                        .retry_after_ms = 1200,
+                        .limit = 100,
+                        .remaining = 0});
+  auto r = PostJson(port(), "/v1/ingest/sms", kSms);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.headers["Retry-After"], "2");
+  EXPECT_EQ(r.headers["X-RateLimit-Limit"], "100");
+  EXPECT_EQ(r.headers["X-RateLimit-Remaining"], "0");
+  EXPECT_EQ(r.Json()["error"], "rate_limited");
+}
+
+TEST_F(HttpIngestTest, UnavailableQueueIs503WithRetryAfter) {
+  admission_.ForceNext(
+      {.status = admission::AdmissionStatus::kUnavailable, .detail = "redis down"});
+  auto r = PostJson(port(), "/v1/ingest/sms", kSms);
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.headers["Retry-After"], "1");
+  EXPECT_EQ(r.body.find("redis down"), std::string::npos) << "internal detail must not leak";
+}
+
+TEST_F(HttpIngestTest, HealthzAnswers) {
+  auto r = HttpCall(port(), "GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Json()["status"], "ok");
+}
+
+}  // namespace
+}  // namespace mccig

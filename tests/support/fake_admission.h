@@ -1,0 +1,50 @@
+// fake_admission.h — an in-memory Admission for tests of the HTTP layer and
+// the pipeline. Duplicates are detected per (tenant, channel, provider id);
+// `next` forces the outcome of the next call. Thread-safe.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "admission/admission.h"
+
+namespace mccig::testing {
+
+class FakeAdmission : public admission::Admission {
+ public:
+  admission::AdmissionResult Admit(const sdk::ConversationEvent& event) override {
+    std::lock_guard lock(mutex_);
+    if (next_) {
+      auto forced = *next_;
+      next_.reset();
+      return forced;
+    }
+    const auto key = std::make_tuple(event.tenant_id, std::string(sdk::ChannelName(event.channel)),
+                                     event.provider_message_id);
+    if (!seen_.insert(key).second) return {.status = admission::AdmissionStatus::kDuplicate};
+    accepted_.push_back(event);
+    return {.status = admission::AdmissionStatus::kAccepted};
+  }
+
+  void ForceNext(admission::AdmissionResult result) {
+    std::lock_guard lock(mutex_);
+    next_ = result;
+  }
+
+  std::vector<sdk::ConversationEvent> accepted() const {
+    std::lock_guard lock(mutex_);
+    return accepted_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<admission::AdmissionResult> next_;
+  std::set<std::tuple<std::string, std::string, std::string>> seen_;
+  std::vector<sdk::ConversationEvent> accepted_;
+};
+
+}  // namespace mccig::testing

@@ -4,18 +4,23 @@
 -- KEYS[2] the idempotency key         idem:{queue:conversations}:<tenant>:<channel>:<provider id>
 -- KEYS[3] the tenant's token bucket   bucket:{queue:conversations}:<tenant>
 -- ARGV[1] bucket capacity   ARGV[2] refill per second   ARGV[3] idempotency TTL (s)
--- ARGV[4] the encoded event
+-- ARGV[4] the encoded event ARGV[5] the event id
 --
--- Returns {status, retry_after_ms, remaining, stream_id}:
+-- Returns {status, retry_after_ms, remaining, event_id}:
 --   status 0 accepted (the event is in the stream and the key is claimed),
---          1 duplicate (nothing changed: no token spent),
+--          1 duplicate (nothing changed, no token spent; event_id is the
+--            id of the event first accepted under this key),
 --          2 rate limited (nothing claimed: a later retry is judged afresh).
--- Order matters: duplicate check, then the token, then claim + enqueue. Any
--- other order can turn a refused request's retry into a false duplicate.
+-- Every path leaves Redis as it found it unless it accepts: the key is
+-- claimed first (SET NX GET: one call is both the duplicate check and the
+-- claim) and released again before any refusal or failed enqueue. The
+-- script is atomic, so no other client ever sees that claim.
 -- Every key shares the slot of the stream ({queue:conversations} hashes like
 -- the stream's own name), so the script runs unchanged on Redis Cluster.
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  return {1, 0, 0, ''}
+-- Five redis.call per acceptance: each one costs about a microsecond.
+local previous = redis.call('SET', KEYS[2], ARGV[5], 'NX', 'GET', 'EX', ARGV[3])
+if previous then
+  return {1, 0, 0, previous}
 end
 
 local capacity = tonumber(ARGV[1])
@@ -23,24 +28,27 @@ local rate = tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
-local bucket = redis.call('HMGET', KEYS[3], 'tokens', 'ts')
-local tokens = tonumber(bucket[1])
-local ts = tonumber(bucket[2])
-if tokens == nil or ts == nil then
-  tokens = capacity
-  ts = now_ms
+-- The bucket is one string "<tokens> <last refill ms>"; missing means full.
+local tokens, ts = capacity, now_ms
+local bucket = redis.call('GET', KEYS[3])
+if bucket then
+  local b_tokens, b_ts = string.match(bucket, '^(%S+) (%S+)$')
+  tokens = math.min(capacity, tonumber(b_tokens) + math.max(0, now_ms - tonumber(b_ts)) * rate / 1000)
 end
-tokens = math.min(capacity, tokens + math.max(0, now_ms - ts) * rate / 1000)
 
 if tokens < 1 then
+  redis.call('DEL', KEYS[2])
   return {2, math.ceil((1 - tokens) * 1000 / rate), 0, ''}
 end
 
-tokens = tokens - 1
-redis.call('HSET', KEYS[3], 'tokens', tokens, 'ts', now_ms)
--- An idle bucket refills to capacity; past that its key carries no state.
-redis.call('PEXPIRE', KEYS[3], math.ceil(capacity * 1000 / rate) + 1000)
+local added = redis.pcall('XADD', KEYS[1], '*', 'event', ARGV[4])
+if type(added) == 'table' and added.err then
+  redis.call('DEL', KEYS[2])
+  return added
+end
 
-local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[4])
-redis.call('SET', KEYS[2], id, 'EX', tonumber(ARGV[3]))
-return {0, 0, math.floor(tokens), id}
+tokens = tokens - 1
+-- An idle bucket refills to capacity; past that its key carries no state.
+redis.call('SET', KEYS[3], string.format('%.17g %d', tokens, now_ms),
+           'PX', math.ceil(capacity * 1000 / rate) + 1000)
+return {0, 0, math.floor(tokens), ARGV[5]}

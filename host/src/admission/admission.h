@@ -18,10 +18,11 @@ enum class AdmissionStatus { kAccepted, kDuplicate, kRateLimited, kUnavailable }
 
 struct AdmissionResult {
   AdmissionStatus status = AdmissionStatus::kUnavailable;
-  int64_t retry_after_ms = 0;  // kRateLimited / kUnavailable: when to try again
-  int64_t limit = 0;           // the tenant's bucket capacity, when known
-  int64_t remaining = 0;       // tokens left after this request, when known
-  std::string detail{};        // kUnavailable: why (logged, not sent)
+  int64_t retry_after_ms = 0;       // kRateLimited / kUnavailable: when to try again
+  int64_t limit = 0;                // the tenant's bucket capacity, when known
+  int64_t remaining = 0;            // tokens left after this request, when known
+  std::string original_event_id{};  // kDuplicate: the event first accepted under this id
+  std::string detail{};             // kUnavailable: why (logged, not sent)
 };
 
 class Admission {

@@ -53,12 +53,12 @@ AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event) {
 
   sdk::Result<redis::Lease> lease = pool_.Acquire();
   if (!lease) return Unavailable(lease.error().message);
-  sdk::Result<redis::Reply> reply =
-      script_.Run(lease.value(), {queue::kStreamKey, idem, bucket}, {capacity, rate, ttl, encoded});
+  sdk::Result<redis::Reply> reply = script_.Run(lease.value(), {queue::kStreamKey, idem, bucket},
+                                                {capacity, rate, ttl, encoded, event.event_id});
   if (!reply) return Unavailable(reply.error().message);
 
   const redisReply* r = reply.value().get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 ||
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 4 ||
       r->element[0]->type != REDIS_REPLY_INTEGER) {
     return Unavailable("unexpected reply from the admission script");
   }
@@ -72,6 +72,9 @@ AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event) {
       break;
     case 1:
       result.status = AdmissionStatus::kDuplicate;
+      if (r->element[3]->type == REDIS_REPLY_STRING) {
+        result.original_event_id.assign(r->element[3]->str, r->element[3]->len);
+      }
       break;
     case 2:
       result.status = AdmissionStatus::kRateLimited;

@@ -55,10 +55,13 @@ Reply AdmissionReply(const admission::AdmissionResult& result,
                    .body = {{"status", "accepted"},
                             {"event_id", event.event_id},
                             {"provider_message_id", event.provider_message_id}}};
-    case AdmissionStatus::kDuplicate:
-      return Reply{
+    case AdmissionStatus::kDuplicate: {
+      Reply reply{
           .status = 200,
           .body = {{"status", "duplicate"}, {"provider_message_id", event.provider_message_id}}};
+      if (!result.original_event_id.empty()) reply.body["event_id"] = result.original_event_id;
+      return reply;
+    }
     case AdmissionStatus::kRateLimited: {
       const int64_t seconds = CeilSeconds(result.retry_after_ms);
       Reply reply = ErrorReply(429, "rate_limited",

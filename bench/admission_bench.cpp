@@ -1,0 +1,99 @@
+// admission_bench.cpp — admissions per second against a real Redis, beside
+// the ceiling: EVALSHA of a script that only returns 1, through the same pool
+// with the same number of connections. The ratio says how much of a round
+// trip the admission logic itself (duplicate check, token bucket, claim,
+// XADD of a ~700-byte event) costs. Needs REDIS_URL; bench/run_admission
+// starts a throwaway Redis and reports medians and the ratio.
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+
+#include <benchmark/benchmark.h>
+
+#include "admission/redis_admission.h"
+#include "queue/event_codec.h"
+#include "redis/redis_url.h"
+
+namespace {
+
+using namespace mccig;
+
+constexpr int kConnections = 16;  // the default HTTP thread count, one lease each
+
+redis::Pool& SharedPool() {
+  static redis::Pool pool = [] {
+    const char* url = std::getenv("REDIS_URL");
+    if (url == nullptr) {
+      std::cerr << "REDIS_URL is not set: run bench/run_admission, which starts Redis\n";
+      std::exit(2);
+    }
+    auto endpoint = redis::ParseRedisUrl(url);
+    if (!endpoint) {
+      std::cerr << "REDIS_URL: " << endpoint.error().message << "\n";
+      std::exit(2);
+    }
+    return redis::Pool(endpoint.value(), redis::PoolOptions{.size = kConnections});
+  }();
+  return pool;
+}
+
+sdk::ConversationEvent SampleEvent() {
+  sdk::ConversationEvent e;
+  e.event_id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  e.tenant_id = "bench";
+  e.channel = sdk::ChannelType::kSms;
+  e.timestamp_ms = 1714564800000;
+  e.timestamp_from_provider = true;
+  e.content =
+      "Hi, is my order #4471 on its way? I ordered it last Tuesday and the tracking page has not "
+      "changed since Friday.";
+  e.metadata = {{"from", "+15551230001"}, {"to", "+15559870002"}};
+  e.raw_metadata = {{"tenant_id", "bench"},     {"From", "+15551230001"},
+                    {"To", "+15559870002"},     {"Body", e.content},
+                    {"MessageSid", "SM-bench"}, {"Timestamp", "2024-05-01T12:00:00Z"}};
+  return e;
+}
+
+std::atomic<uint64_t> g_next_id{0};
+
+void BM_Admission(benchmark::State& state) {
+  static admission::RedisAdmission admission = [] {
+    admission::AdmissionSettings settings;
+    settings.default_limit = {.capacity = 1'000'000'000, .refill_per_second = 1'000'000'000};
+    return admission::RedisAdmission(SharedPool(), settings);
+  }();
+  sdk::ConversationEvent event = SampleEvent();
+  for (auto _ : state) {
+    event.provider_message_id = "SM" + std::to_string(g_next_id.fetch_add(1));
+    const auto result = admission.Admit(event);
+    if (result.status != admission::AdmissionStatus::kAccepted) {
+      state.SkipWithError(("not accepted: " + result.detail).c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_TrivialEvalsha(benchmark::State& state) {
+  static const redis::Script trivial("return 1");
+  for (auto _ : state) {
+    auto lease = SharedPool().Acquire();
+    if (!lease) {
+      state.SkipWithError(lease.error().message.c_str());
+      break;
+    }
+    auto reply = trivial.Run(lease.value(), {}, {});
+    if (!reply) {
+      state.SkipWithError(reply.error().message.c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_Admission)->Threads(1)->Threads(kConnections)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_TrivialEvalsha)->Threads(1)->Threads(kConnections)->UseRealTime()->MinTime(2.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();

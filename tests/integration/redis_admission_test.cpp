@@ -1,0 +1,207 @@
+// The admission invariants of DESIGN.md §2, end to end: HTTP server, bundled
+// plugins, the real admission script on a real Redis (support/redis_server.h,
+// one server per test so the stream counts are exact).
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "admission/admission_keys.h"
+#include "admission/redis_admission.h"
+#include "http/http_server.h"
+#include "queue/event_codec.h"
+#include "support/http_client.h"
+#include "support/plugins.h"
+#include "support/redis_server.h"
+
+namespace mccig {
+namespace {
+
+using nlohmann::json;
+using testing::PostJson;
+
+json Sms(const std::string& tenant, const std::string& sid) {
+  return {{"tenant_id", tenant},
+          {"From", "+15551230001"},
+          {"To", "+15559870002"},
+          {"Body", "Hello"},
+          {"MessageSid", sid}};
+}
+
+class RedisAdmissionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = std::make_unique<redis::Pool>(redis::ParseRedisUrl(redis_.url()).value(),
+                                          redis::PoolOptions{.size = 16});
+    admission::AdmissionSettings settings;
+    settings.default_limit = {.capacity = 1000, .refill_per_second = 1000};
+    // tight: two tokens, practically no refill. quick: one token, back in 250 ms.
+    settings.tenant_limits["tight"] = {.capacity = 2, .refill_per_second = 0.001};
+    settings.tenant_limits["quick"] = {.capacity = 1, .refill_per_second = 4};
+    admission_ = std::make_unique<admission::RedisAdmission>(*pool_, settings);
+    context_.registry.store(testing::BundledRegistry());
+    context_.admission = admission_.get();
+    server_ =
+        std::make_unique<http::HttpServer>(http::ServerOptions{.port = 0, .threads = 16}, context_);
+    server_->Start();
+  }
+  void TearDown() override { server_->Stop(); }
+
+  testing::HttpResult Post(const json& body) {
+    return PostJson(server_->port(), "/v1/ingest/sms", body);
+  }
+
+  redis::Reply Redis(std::initializer_list<std::string_view> args) {
+    auto lease = pool_->Acquire();
+    EXPECT_TRUE(lease) << lease.error().message;
+    auto reply = lease.value().Command(args);
+    EXPECT_TRUE(reply) << reply.error().message;
+    return std::move(reply.value());
+  }
+  long long StreamLength() { return Redis({"XLEN", queue::kStreamKey})->integer; }
+  bool Claimed(const std::string& tenant, const std::string& sid) {
+    return Redis({"EXISTS", admission::IdempotencyKey(tenant, "sms", sid)})->integer == 1;
+  }
+
+  testing::RedisServer redis_;
+  std::unique_ptr<redis::Pool> pool_;
+  std::unique_ptr<admission::RedisAdmission> admission_;
+  http::ServerContext context_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+TEST_F(RedisAdmissionTest, AcceptedEventIsInTheStreamBeforeThe201) {
+  const auto r = Post(Sms("acme", "SM-A1"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  // The reply came after the script returned, so the entry must be there.
+  auto entries = Redis({"XRANGE", queue::kStreamKey, "-", "+"});
+  ASSERT_EQ(entries->elements, 1u);
+  const redisReply* fields = entries->element[0]->element[1];
+  ASSERT_EQ(fields->elements, 2u);
+  EXPECT_EQ(std::string(fields->element[0]->str), queue::kEventField);
+  auto event = queue::DecodeEvent(fields->element[1]->str);
+  ASSERT_TRUE(event) << event.error().message;
+  EXPECT_EQ(event.value().event_id, r.Json()["event_id"]);
+  EXPECT_EQ(event.value().provider_message_id, "SM-A1");
+  EXPECT_EQ(event.value().tenant_id, "acme");
+  EXPECT_TRUE(Claimed("acme", "SM-A1"));
+  auto ttl = Redis({"TTL", admission::IdempotencyKey("acme", "sms", "SM-A1")});
+  EXPECT_GT(ttl->integer, 86000);
+}
+
+TEST_F(RedisAdmissionTest, DuplicateSpendsNoToken) {
+  const auto first = Post(Sms("tight", "SM-D1"));
+  ASSERT_EQ(first.status, 201);
+  for (int i = 0; i < 5; ++i) {
+    const auto dup = Post(Sms("tight", "SM-D1"));
+    ASSERT_EQ(dup.status, 200) << dup.body;
+    EXPECT_EQ(dup.Json()["status"], "duplicate");
+    EXPECT_EQ(dup.Json()["event_id"], first.Json()["event_id"]) << "the original event's id";
+  }
+  // Two tokens: the first event took one, the duplicates none.
+  EXPECT_EQ(Post(Sms("tight", "SM-D2")).status, 201);
+  EXPECT_EQ(Post(Sms("tight", "SM-D3")).status, 429);
+  EXPECT_EQ(StreamLength(), 2);
+}
+
+TEST_F(RedisAdmissionTest, RateLimitedClaimsNothingAndTheRetryIsAccepted) {
+  ASSERT_EQ(Post(Sms("quick", "SM-R1")).status, 201);
+  const auto limited = Post(Sms("quick", "SM-R2"));
+  ASSERT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.headers.at("Retry-After"), "1");  // 250 ms, rounded up
+  EXPECT_EQ(limited.headers.at("X-RateLimit-Limit"), "1");
+  EXPECT_EQ(limited.headers.at("X-RateLimit-Remaining"), "0");
+  EXPECT_EQ(limited.Json()["error"], "rate_limited");
+  EXPECT_FALSE(Claimed("quick", "SM-R2"));
+  EXPECT_EQ(StreamLength(), 1);
+
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // what Retry-After asked for
+  const auto retry = Post(Sms("quick", "SM-R2"));
+  EXPECT_EQ(retry.status, 201) << retry.body;
+  EXPECT_EQ(StreamLength(), 2);
+}
+
+TEST_F(RedisAdmissionTest, SameMessageIdFromTwoTenantsIsTwoEvents) {
+  EXPECT_EQ(Post(Sms("acme", "SM-T1")).status, 201);
+  EXPECT_EQ(Post(Sms("globex", "SM-T1")).status, 201);
+  EXPECT_EQ(Post(Sms("globex", "SM-T1")).status, 200);
+  EXPECT_EQ(StreamLength(), 2);
+}
+
+TEST_F(RedisAdmissionTest, FiftyConcurrentCopiesGiveOneAcceptAndOneEntry) {
+  std::atomic<int> created{0}, duplicates{0}, other{0};
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 50; ++i) {
+    senders.emplace_back([&] {
+      const int status = Post(Sms("acme", "SM-C1")).status;
+      (status == 201 ? created : status == 200 ? duplicates : other)++;
+    });
+  }
+  for (auto& t : senders) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(duplicates.load(), 49);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(StreamLength(), 1);
+}
+
+TEST_F(RedisAdmissionTest, FailedEnqueueIs503AndChangesNothing) {
+  // A key of the wrong type makes XADD fail inside the script.
+  Redis({"SET", queue::kStreamKey, "not a stream"});
+  const auto r = Post(Sms("tight", "SM-F1"));
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.headers.at("Retry-After"), "1");
+  EXPECT_FALSE(Claimed("tight", "SM-F1"));
+  EXPECT_EQ(Redis({"EXISTS", admission::BucketKey("tight")})->integer, 0) << "token spent";
+
+  Redis({"DEL", queue::kStreamKey});
+  EXPECT_EQ(Post(Sms("tight", "SM-F1")).status, 201);
+  EXPECT_EQ(Post(Sms("tight", "SM-F2")).status, 201);  // both tokens were still there
+  EXPECT_EQ(StreamLength(), 2);
+}
+
+TEST_F(RedisAdmissionTest, ScriptFlushIsReloadedTransparently) {
+  ASSERT_EQ(Post(Sms("acme", "SM-S1")).status, 201);
+  Redis({"SCRIPT", "FLUSH"});
+  EXPECT_EQ(Post(Sms("acme", "SM-S2")).status, 201);
+  EXPECT_EQ(StreamLength(), 2);
+}
+
+// Polls until the gateway answers something other than 503 (the pool spaces
+// its reconnects), and returns that answer.
+testing::HttpResult PostUntilAvailable(const std::function<testing::HttpResult()>& post) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  testing::HttpResult r = post();
+  while (r.status == 503 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    r = post();
+  }
+  return r;
+}
+
+TEST_F(RedisAdmissionTest, RedisDownIs503AndTheHostRecoversAfterARestart) {
+  ASSERT_EQ(Post(Sms("acme", "SM-X1")).status, 201);
+  redis_.Stop();
+  const auto down = Post(Sms("acme", "SM-X2"));
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(down.headers.at("Retry-After"), "1");
+  EXPECT_EQ(down.Json()["error"], "unavailable");
+
+  redis_.Start();  // same port, same append-only file
+  const auto back = PostUntilAvailable([&] { return Post(Sms("acme", "SM-X2")); });
+  EXPECT_EQ(back.status, 201) << back.body;
+  // The event accepted before the restart survived it, and still counts.
+  EXPECT_EQ(Post(Sms("acme", "SM-X1")).status, 200);
+  EXPECT_EQ(StreamLength(), 2);
+}
+
+TEST_F(RedisAdmissionTest, AcceptedEventsSurviveARedisCrash) {
+  ASSERT_EQ(Post(Sms("acme", "SM-K1")).status, 201);
+  redis_.Kill();  // no shutdown: only what the AOF already holds survives
+  redis_.Start();
+  const auto dup = PostUntilAvailable([&] { return Post(Sms("acme", "SM-K1")); });
+  EXPECT_EQ(dup.status, 200) << dup.body;
+  EXPECT_EQ(StreamLength(), 1);
+}
+
+}  // namespace
+}  // namespace mccig

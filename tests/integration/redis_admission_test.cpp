@@ -203,5 +203,39 @@ TEST_F(RedisAdmissionTest, AcceptedEventsSurviveARedisCrash) {
   EXPECT_EQ(StreamLength(), 1);
 }
 
+// The pool speaks to Redis however REDIS_URL says: a unix socket, a
+// password, a database other than 0.
+TEST(RedisPoolEndpoints, UnixSocketPasswordAndDatabase) {
+  testing::RedisServer server({.password = "s3cret", .unix_socket = true});
+  auto endpoint = redis::ParseRedisUrl("unix://" + server.socket_path() + "?db=5&password=s3cret");
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  redis::Pool pool(endpoint.value(), redis::PoolOptions{.size = 1});
+  {
+    auto lease = pool.Acquire();
+    ASSERT_TRUE(lease) << lease.error().message;
+    ASSERT_TRUE(lease.value().Command({"SET", "where", "db5"}));
+  }
+  redis::Pool db0(
+      redis::ParseRedisUrl("redis://:s3cret@127.0.0.1:" + std::to_string(server.port()) + "/0")
+          .value(),
+      redis::PoolOptions{.size = 1});
+  auto lease = db0.Acquire();
+  ASSERT_TRUE(lease) << lease.error().message;
+  EXPECT_EQ(lease.value().Command({"EXISTS", "where"}).value()->integer, 0);
+  ASSERT_TRUE(lease.value().Command({"SELECT", "5"}));
+  EXPECT_EQ(std::string(lease.value().Command({"GET", "where"}).value()->str), "db5");
+}
+
+TEST(RedisPoolEndpoints, WrongPasswordIsAClearError) {
+  testing::RedisServer server({.password = "s3cret"});
+  redis::Pool pool(
+      redis::ParseRedisUrl("redis://:wrong@127.0.0.1:" + std::to_string(server.port())).value(),
+      redis::PoolOptions{.size = 1});
+  auto lease = pool.Acquire();
+  ASSERT_FALSE(lease);
+  EXPECT_NE(lease.error().message.find("WRONGPASS"), std::string::npos) << lease.error().message;
+  EXPECT_EQ(lease.error().message.find("wrong@"), std::string::npos) << "no password in errors";
+}
+
 }  // namespace
 }  // namespace mccig

@@ -31,7 +31,13 @@ namespace mccig::testing {
 
 class RedisServer {
  public:
-  RedisServer() : port_(FreePort()) {
+  struct Options {
+    std::string password{};    // requirepass, when not empty
+    bool unix_socket = false;  // also listen on <dir>/redis.sock
+  };
+
+  RedisServer() : RedisServer(Options{}) {}
+  explicit RedisServer(Options options) : options_(std::move(options)), port_(FreePort()) {
     char tmpl[] = "/tmp/mccig-test-redis.XXXXXX";
     if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
@@ -54,6 +60,8 @@ class RedisServer {
         bin,     "--bind",      "127.0.0.1",    "--port",    port,
         "--dir", dir_,          "--appendonly", "yes",       "--save",
         "",      "--daemonize", "no",           "--logfile", dir_ + "/redis.log"};
+    if (!options_.password.empty()) args.insert(args.end(), {"--requirepass", options_.password});
+    if (options_.unix_socket) args.insert(args.end(), {"--unixsocket", socket_path()});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -73,6 +81,7 @@ class RedisServer {
 
   uint16_t port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+  std::string socket_path() const { return dir_ + "/redis.sock"; }
 
  private:
   static std::string Binary() {
@@ -99,8 +108,9 @@ class RedisServer {
     while (std::chrono::steady_clock::now() < deadline) {
       redisContext* c = redisConnect("127.0.0.1", port_);
       if (c != nullptr && c->err == 0) {
+        // Any answer means it is up (NOAUTH included, when a password is set).
         auto* reply = static_cast<redisReply*>(redisCommand(c, "PING"));
-        const bool ok = reply != nullptr && reply->type == REDIS_REPLY_STATUS;
+        const bool ok = reply != nullptr;
         if (reply) freeReplyObject(reply);
         redisFree(c);
         if (ok) return;
@@ -113,6 +123,7 @@ class RedisServer {
                              " did not answer within 10 s; see " + dir_ + "/redis.log");
   }
 
+  Options options_;
   uint16_t port_;
   std::string dir_;
   pid_t pid_ = 0;

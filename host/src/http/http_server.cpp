@@ -78,6 +78,9 @@ HttpServer::HttpServer(const ServerOptions& options, ServerContext& context) {
   params->setTimeout(Poco::Timespan(30, 0));
   params->setKeepAliveTimeout(Poco::Timespan(15, 0));
   params->setServerName("mccig");
+  // Poco's dispatcher threads can miss the stop wake-up and sleep out their
+  // idle time before Stop() returns; keep it short so a drain never stalls.
+  params->setThreadIdleTime(Poco::Timespan(1, 0));
   pool_ = std::make_unique<Poco::ThreadPool>(2, options.threads);
   server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(context), *pool_, socket, params);
 }

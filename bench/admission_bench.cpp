@@ -65,7 +65,7 @@ void BM_Admission(benchmark::State& state) {
   sdk::ConversationEvent event = SampleEvent();
   for (auto _ : state) {
     event.provider_message_id = "SM" + std::to_string(g_next_id.fetch_add(1));
-    const auto result = admission.Admit(event);
+    const auto result = admission.Admit(event, {});
     if (result.status != admission::AdmissionStatus::kAccepted) {
       state.SkipWithError(("not accepted: " + result.detail).c_str());
       break;

@@ -5,6 +5,7 @@
 -- KEYS[3] the tenant's token bucket   bucket:{queue:conversations}:<tenant>
 -- ARGV[1] bucket capacity   ARGV[2] refill per second   ARGV[3] idempotency TTL (s)
 -- ARGV[4] the encoded event ARGV[5] the event id
+-- ARGV[6] '1' to mark the entry for a simulated worker failure (simulation mode)
 --
 -- Returns {status, retry_after_ms, remaining, event_id}:
 --   status 0 accepted (the event is in the stream and the key is claimed),
@@ -41,7 +42,12 @@ if tokens < 1 then
   return {2, math.ceil((1 - tokens) * 1000 / rate), 0, ''}
 end
 
-local added = redis.pcall('XADD', KEYS[1], '*', 'event', ARGV[4])
+local added
+if ARGV[6] == '1' then
+  added = redis.pcall('XADD', KEYS[1], '*', 'event', ARGV[4], 'simulate', 'failure')
+else
+  added = redis.pcall('XADD', KEYS[1], '*', 'event', ARGV[4])
+end
 if type(added) == 'table' and added.err then
   redis.call('DEL', KEYS[2])
   return added

@@ -16,7 +16,8 @@ namespace mccig::testing {
 
 class FakeAdmission : public admission::Admission {
  public:
-  admission::AdmissionResult Admit(const sdk::ConversationEvent& event) override {
+  admission::AdmissionResult Admit(const sdk::ConversationEvent& event,
+                                   const admission::AdmitOptions&) override {
     std::lock_guard lock(mutex_);
     if (next_) {
       auto forced = *next_;

@@ -25,10 +25,17 @@ struct AdmissionResult {
   std::string detail{};             // kUnavailable: why (logged, not sent)
 };
 
+struct AdmitOptions {
+  // Simulation mode only: mark the queued entry so the worker fails it (the
+  // retry → dead-letter path, shown live).
+  bool simulate_worker_failure = false;
+};
+
 class Admission {
  public:
   virtual ~Admission() = default;
-  virtual AdmissionResult Admit(const sdk::ConversationEvent& event) = 0;
+  virtual AdmissionResult Admit(const sdk::ConversationEvent& event,
+                                const AdmitOptions& options) = 0;
 };
 
 }  // namespace mccig::admission

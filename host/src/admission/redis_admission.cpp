@@ -5,6 +5,7 @@
 
 #include "admission/admission_keys.h"
 #include "queue/event_codec.h"
+#include "resources/resources.h"
 
 namespace mccig::admission {
 namespace {
@@ -39,9 +40,12 @@ const config::RateLimit& AdmissionSettings::LimitFor(const std::string& tenant) 
 }
 
 RedisAdmission::RedisAdmission(redis::Pool& pool, AdmissionSettings settings)
-    : pool_(pool), settings_(std::move(settings)), script_(AdmissionScriptSource()) {}
+    : pool_(pool),
+      settings_(std::move(settings)),
+      script_(std::string(resources::Get("lua/admission.lua"))) {}
 
-AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event) {
+AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event,
+                                      const AdmitOptions& options) {
   const config::RateLimit& limit = settings_.LimitFor(event.tenant_id);
   const std::string idem =
       IdempotencyKey(event.tenant_id, sdk::ChannelName(event.channel), event.provider_message_id);
@@ -53,8 +57,9 @@ AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event) {
 
   sdk::Result<redis::Lease> lease = pool_.Acquire();
   if (!lease) return Unavailable(lease.error().message);
-  sdk::Result<redis::Reply> reply = script_.Run(lease.value(), {queue::kStreamKey, idem, bucket},
-                                                {capacity, rate, ttl, encoded, event.event_id});
+  sdk::Result<redis::Reply> reply = script_.Run(
+      lease.value(), {queue::kStreamKey, idem, bucket},
+      {capacity, rate, ttl, encoded, event.event_id, options.simulate_worker_failure ? "1" : "0"});
   if (!reply) return Unavailable(reply.error().message);
 
   const redisReply* r = reply.value().get();

@@ -27,13 +27,10 @@ struct AdmissionSettings {
   const config::RateLimit& LimitFor(const std::string& tenant) const;
 };
 
-// The admission script's source (host/lua/admission.lua, compiled in).
-const std::string& AdmissionScriptSource();
-
 class RedisAdmission final : public Admission {
  public:
   RedisAdmission(redis::Pool& pool, AdmissionSettings settings);
-  AdmissionResult Admit(const sdk::ConversationEvent& event) override;
+  AdmissionResult Admit(const sdk::ConversationEvent& event, const AdmitOptions& options) override;
 
  private:
   redis::Pool& pool_;

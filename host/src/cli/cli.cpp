@@ -15,7 +15,13 @@ constexpr const char* kUsage = R"(usage: mccig <command> [options]
 
 commands:
   serve  [--config FILE]   run the HTTP gateway
+  worker [--config FILE]   run the worker: queue -> PostgreSQL, retries, dead letters
   run    [--config FILE]   run the gateway and the worker in one process
+  migrate [--config FILE]  apply the pending database migrations
+  dlq list [--limit N] [--json] [--config FILE]
+                           show the dead-letter queue, oldest first
+  dlq replay --id ID... | --all [--config FILE]
+                           put dead letters back on the queue
   config check FILE        check a config file and its plugins; exit 2 on error
   version                  print the version
 
@@ -63,10 +69,23 @@ int Main(int argc, char** argv) {
     if (args.size() != 3 || args[1] != "check") return Usage("usage: mccig config check FILE");
     return ConfigCheck(args[2]);
   }
-  if (command == "serve" || command == "run") {
+  if (command == "serve" || command == "run" || command == "worker" || command == "migrate") {
     std::string path = DefaultConfig();
     if (!ParseConfigFlag(args, 1, path)) return Usage("unexpected arguments to " + command);
-    return Serve(path, command == "run");
+    if (command == "migrate") return MigrateCommand(path);
+    return Serve(path, Roles{.http = command != "worker", .worker = command != "serve"});
+  }
+  if (command == "dlq") {
+    std::string path = DefaultConfig();
+    std::vector<std::string> rest;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--config" && i + 1 < args.size()) {
+        path = args[++i];
+      } else {
+        rest.push_back(args[i]);
+      }
+    }
+    return DeadLetterCommand(path, rest);
   }
   return Usage("unknown command '" + command + "'");
 }

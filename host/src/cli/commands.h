@@ -22,7 +22,21 @@ struct Loaded {
 };
 std::optional<Loaded> LoadEverything(const std::string& config_path);
 
+// The config alone (no plugins), for commands that only need its addresses;
+// prints every error and returns nullopt like LoadEverything.
+std::optional<config::Config> LoadConfigOnly(const std::string& config_path);
+
 int ConfigCheck(const std::string& config_path);
-int Serve(const std::string& config_path, bool with_worker);
+struct Roles {
+  bool http = true;
+  bool worker = false;
+};
+int Serve(const std::string& config_path, Roles roles);
+
+// mccig migrate: applies the pending migrations and lists them.
+int MigrateCommand(const std::string& config_path);
+
+// mccig dlq list|replay ...: args after "dlq".
+int DeadLetterCommand(const std::string& config_path, const std::vector<std::string>& args);
 
 }  // namespace mccig::cli

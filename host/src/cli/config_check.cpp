@@ -35,6 +35,13 @@ std::optional<Loaded> LoadEverything(const std::string& config_path) {
   return Loaded{std::move(result.config), std::move(registry)};
 }
 
+std::optional<config::Config> LoadConfigOnly(const std::string& config_path) {
+  config::LoadResult result = config::LoadConfig(config_path, config::ProcessEnvironment());
+  if (result.errors.empty()) return std::move(result.config);
+  for (const auto& e : result.errors) std::cerr << e.where << ": " << e.message << "\n";
+  return std::nullopt;
+}
+
 int ConfigCheck(const std::string& config_path) {
   std::optional<Loaded> loaded = LoadEverything(config_path);
   if (!loaded) return kExitUsage;

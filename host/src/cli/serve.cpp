@@ -1,9 +1,11 @@
-// serve.cpp — `mccig serve` / `mccig run`: assemble the gateway and run it
-// until SIGINT or SIGTERM.
+// serve.cpp — `mccig serve` (HTTP), `mccig worker` (queue → PostgreSQL) and
+// `mccig run` (both in one process): assemble the parts and run until
+// SIGINT or SIGTERM.
 //
 // Signals are blocked before any thread starts (threads inherit the mask), so
-// only the main thread's sigwait sees them; on one, the server stops
-// accepting and finishes the requests in flight.
+// only the main thread's sigwait sees them. On one, the HTTP server stops
+// accepting and finishes the requests in flight, then the worker finishes
+// its batches and acks them; the process exits 0.
 #include <csignal>
 #include <iostream>
 
@@ -14,6 +16,10 @@
 #include "http/http_server.h"
 #include "log/logging.h"
 #include "redis/redis_url.h"
+#include "store/event_queries.h"
+#include "store/migrations.h"
+#include "store/pg_event_store.h"
+#include "worker/worker.h"
 
 namespace mccig::cli {
 namespace {
@@ -27,9 +33,32 @@ sigset_t BlockTerminationSignals() {
   return set;
 }
 
+// The gateway alone applies migrations once, best effort: it writes nothing
+// to PostgreSQL, and a worker applies them before its first insert anyway.
+void TryMigrate(const std::string& database_url) {
+  store::Connection connection(database_url);
+  auto conn = connection.Get();
+  auto applied =
+      conn ? store::Migrate(*conn.value()) : sdk::Result<std::vector<std::string>>(conn.error());
+  if (!applied) {
+    spdlog::warn("migrations not applied yet: {}", applied.error().message);
+    return;
+  }
+  for (const auto& name : applied.value()) spdlog::info("applied migration {}", name);
+}
+
+void LogRoutes(const plugins::PluginRegistry& registry) {
+  for (const auto& p : registry.plugins()) {
+    const auto& info = p.plugin->Info();
+    for (const auto& route : info.routes) {
+      spdlog::info("  POST /v1/ingest/{} -> {} {} ({})", route, info.name, info.version, p.path);
+    }
+  }
+}
+
 }  // namespace
 
-int Serve(const std::string& config_path, bool with_worker) {
+int Serve(const std::string& config_path, Roles roles) {
   const sigset_t signals = BlockTerminationSignals();
   std::optional<Loaded> loaded = LoadEverything(config_path);
   if (!loaded) return kExitUsage;
@@ -41,45 +70,61 @@ int Serve(const std::string& config_path, bool with_worker) {
     std::cerr << config_path << ": redis.url: " << endpoint.error().message << "\n";
     return kExitUsage;
   }
+  // One lease per request thread, one per consumer (its blocking read), one spare.
+  const int connections =
+      (roles.http ? config.http_threads : 0) + (roles.worker ? config.worker_concurrency : 0) + 1;
   redis::Pool pool(endpoint.value(),
-                   redis::PoolOptions{.size = static_cast<std::size_t>(config.http_threads)});
+                   redis::PoolOptions{.size = static_cast<std::size_t>(connections)});
+  queue::StreamQueue queue(pool);
+  store::EventQueries queries(config.database_url);
   admission::RedisAdmission admission(pool, admission::AdmissionSettings::FromConfig(config));
 
   http::ServerContext context;
   context.registry.store(loaded->registry);
   context.admission = &admission;
   context.body_limit_bytes = config.body_limit_bytes;
+  context.simulation_mode = config.simulation_mode;
+  context.internal_endpoints = config.internal_endpoints;
+  context.queue = &queue;
+  context.queries = &queries;
 
   std::unique_ptr<http::HttpServer> server;
-  try {
-    server = std::make_unique<http::HttpServer>(
-        http::ServerOptions{.host = config.listen_host,
-                            .port = config.port,
-                            .threads = config.http_threads,
-                            .max_queued = config.http_max_queued},
-        context);
-  } catch (const std::exception& e) {
-    spdlog::critical("cannot listen on {}:{}: {}", config.listen_host, config.port, e.what());
-    return kExitFailure;
-  }
-  server->Start();
-  spdlog::info("mccig {} listening on http://{}:{} (redis {}); plugins:", MCCIG_VERSION,
-               config.listen_host, server->port(), endpoint.value().Describe());
-  for (const auto& p : loaded->registry->plugins()) {
-    const auto& info = p.plugin->Info();
-    for (const auto& route : info.routes) {
-      spdlog::info("  POST /v1/ingest/{} -> {} {} ({})", route, info.name, info.version, p.path);
+  if (roles.http) {
+    if (!roles.worker) TryMigrate(config.database_url);
+    try {
+      server = std::make_unique<http::HttpServer>(
+          http::ServerOptions{.host = config.listen_host,
+                              .port = config.port,
+                              .threads = config.http_threads,
+                              .max_queued = config.http_max_queued},
+          context);
+    } catch (const std::exception& e) {
+      spdlog::critical("cannot listen on {}:{}: {}", config.listen_host, config.port, e.what());
+      return kExitFailure;
     }
+    server->Start();
+    spdlog::info("mccig {} listening on http://{}:{} (redis {}); plugins:", MCCIG_VERSION,
+                 config.listen_host, server->port(), endpoint.value().Describe());
+    LogRoutes(*loaded->registry);
+    if (config.simulation_mode)
+      spdlog::warn("simulation mode is on: X-Simulate-Failure is honoured");
   }
-  if (with_worker) {
-    spdlog::warn("the worker is not part of this build yet: accepted events wait in {}",
-                 "queue:conversations");
+
+  std::unique_ptr<worker::Worker> worker;
+  if (roles.worker) {
+    const std::string database_url = config.database_url;
+    worker = std::make_unique<worker::Worker>(
+        queue, [database_url] { return std::make_unique<store::PgEventStore>(database_url); },
+        worker::WorkerOptions::FromConfig(config));
+    worker->Start();
+    spdlog::info("worker writing to {}", store::RedactUrl(config.database_url));
   }
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("received {}, draining", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-  server->Stop();
+  if (server) server->Stop();
+  if (worker) worker->Stop();
   spdlog::info("stopped");
   return kExitOk;
 }

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/ingest_handler.h"
+#include "http/internal_handler.h"
 #include "http/reply.h"
 
 namespace mccig::http {
@@ -28,6 +29,7 @@ Reply Dispatch(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
   std::string_view route = After(path, "/v1/ingest/");
   if (route.empty()) route = After(path, "/ingest/");
   if (!route.empty()) return HandleIngest(context, route, request);
+  if (path.starts_with(kInternalPrefix)) return HandleInternal(context, path, request);
   if (path == "/healthz") return Reply{.status = 200, .body = {{"status", "ok"}}};
   return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
 }

@@ -11,6 +11,9 @@
 namespace mccig::http {
 namespace {
 
+// Simulation mode: asks the worker to fail this event (retry → dead letter).
+constexpr const char* kSimulateHeader = "X-Simulate-Failure";
+
 int64_t CeilSeconds(int64_t ms) {
   return ms <= 0 ? 1 : (ms + 999) / 1000;
 }
@@ -120,7 +123,16 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
     }
     return ErrorReply(event.error());
   }
-  const admission::AdmissionResult admitted = context.admission->Admit(event.value());
+  admission::AdmitOptions options;
+  if (context.simulation_mode && request.has(kSimulateHeader)) {
+    const std::string& value = request.get(kSimulateHeader);
+    if (value != "worker" && value != "true") {
+      return ErrorReply(400, "invalid_header",
+                        std::string(kSimulateHeader) + " must be \"worker\" (or \"true\")");
+    }
+    options.simulate_worker_failure = true;
+  }
+  const admission::AdmissionResult admitted = context.admission->Admit(event.value(), options);
   if (admitted.status == admission::AdmissionStatus::kUnavailable) {
     spdlog::warn("admission unavailable: {}", admitted.detail);
   }

@@ -10,6 +10,8 @@
 
 #include "admission/admission.h"
 #include "plugins/plugin_registry.h"
+#include "queue/stream_queue.h"
+#include "store/event_queries.h"
 
 namespace mccig::http {
 
@@ -17,6 +19,12 @@ struct ServerContext {
   std::atomic<std::shared_ptr<const plugins::PluginRegistry>> registry{};
   admission::Admission* admission = nullptr;  // not owned; outlives the server
   std::size_t body_limit_bytes = 1 << 20;
+  // ENABLE_SIMULATION_MODE: honour X-Simulate-Failure (ignored when false).
+  bool simulation_mode = false;
+  // ENABLE_INTERNAL_ENDPOINTS: serve /v1/internal/* (a 404 otherwise).
+  bool internal_endpoints = false;
+  queue::StreamQueue* queue = nullptr;     // not owned; for the DLQ endpoints
+  store::EventQueries* queries = nullptr;  // not owned; for the count endpoint
 };
 
 }  // namespace mccig::http

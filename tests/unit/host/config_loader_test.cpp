@@ -51,7 +51,8 @@ redis: {url: "redis://127.0.0.1:7000/1"}
 postgres: {url: "postgresql://u@127.0.0.1:6000/db"}
 idempotency: {ttl_seconds: 60}
 rate_limit: {capacity: 10, refill_per_second: 2.5}
-worker: {concurrency: 3, max_retries: 7, base_backoff_ms: 50}
+worker: {concurrency: 3, max_retries: 7, base_backoff_ms: 50, max_backoff_ms: 900,
+         batch_size: 25, visibility_timeout_ms: 5000}
 internal_endpoints: {enabled: true}
 cors: {enabled: true, origin: "http://console.local"}
 simulation: {enabled: true}
@@ -77,6 +78,11 @@ tenants:
   EXPECT_EQ(c.http_threads, 4);
   EXPECT_EQ(c.redis_url, "redis://127.0.0.1:7000/1");
   EXPECT_EQ(c.worker_max_retries, 7);
+  EXPECT_EQ(c.worker_concurrency, 3);
+  EXPECT_EQ(c.worker_base_backoff_ms, 50);
+  EXPECT_EQ(c.worker_max_backoff_ms, 900);
+  EXPECT_EQ(c.worker_batch_size, 25);
+  EXPECT_EQ(c.worker_visibility_timeout_ms, 5000);
   EXPECT_TRUE(c.cors_enabled);
   EXPECT_EQ(c.cors_origin, "http://console.local");
   ASSERT_EQ(c.plugins.size(), 2u);

@@ -1,0 +1,146 @@
+// internal_handler.cpp — see internal_handler.h.
+#include "http/internal_handler.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/URI.h>
+
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "queue/event_codec.h"
+
+namespace mccig::http {
+namespace {
+
+constexpr std::size_t kMaxReplayBody = 64 * 1024;
+
+using Query = std::map<std::string, std::string>;
+
+Query ParseQuery(const Poco::Net::HTTPServerRequest& request) {
+  Query q;
+  for (const auto& [k, v] : Poco::URI(request.getURI()).getQueryParameters()) q[k] = v;
+  return q;
+}
+
+std::optional<std::string> Param(const Query& q, const std::string& name) {
+  const auto it = q.find(name);
+  if (it == q.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+Reply BadParameter(const std::string& field, const std::string& problem) {
+  return ErrorReply(sdk::Error{
+      "invalid_parameter", "invalid parameter '" + field + "': " + problem, {{field, problem}}});
+}
+
+Reply MethodNotAllowed(const char* allow) {
+  Reply reply = ErrorReply(405, "method_not_allowed", std::string("use ") + allow);
+  reply.headers = {{"Allow", allow}};
+  return reply;
+}
+
+Reply CountEvents(ServerContext& context, const Query& q) {
+  const auto pmid = Param(q, "provider_message_id");
+  if (!pmid) return BadParameter("provider_message_id", "required");
+  auto count = context.queries->CountEvents(*pmid, Param(q, "tenant_id"), Param(q, "channel"));
+  if (!count) return ErrorReply(count.error());
+  return Reply{.status = 200, .body = {{"count", count.value()}}};
+}
+
+nlohmann::json DeadLetterJson(const queue::DeadLetter& d) {
+  nlohmann::json entry = {{"id", d.id},
+                          {"error", d.error},
+                          {"stage", d.stage},
+                          {"attempts", d.attempts},
+                          {"source_id", d.source_id},
+                          {"failed_at_ms", d.failed_at_ms}};
+  const nlohmann::json event = nlohmann::json::parse(d.event, nullptr, false);
+  if (event.is_object()) {
+    for (const char* key : {"event_id", "tenant_id", "channel_type", "provider_message_id"}) {
+      if (event.contains(key)) entry[key] = event[key];
+    }
+    entry["event"] = event;
+  } else {
+    entry["event"] = d.event;  // not JSON: shown as it was queued
+  }
+  return entry;
+}
+
+Reply ListDeadLetters(ServerContext& context, const Query& q) {
+  int limit = 50;
+  if (const auto text = Param(q, "limit")) {
+    try {
+      std::size_t used = 0;
+      limit = std::stoi(*text, &used);
+      if (used != text->size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      return BadParameter("limit", "must be a whole number");
+    }
+    if (limit < 1 || limit > 1000) return BadParameter("limit", "must be between 1 and 1000");
+  }
+  auto letters = context.queue->ListDeadLetters(limit);
+  if (!letters)
+    return ErrorReply(503, "unavailable", "the queue is unavailable: " + letters.error().message);
+  auto stats = context.queue->Stats();
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& d : letters.value()) entries.push_back(DeadLetterJson(d));
+  return Reply{.status = 200,
+               .body = {{"entries", std::move(entries)},
+                        {"total", stats ? stats.value().dead_letters : -1}}};
+}
+
+Reply ReplayDeadLetters(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
+  std::string body;
+  std::istream& in = request.stream();
+  char buffer[4096];
+  while (in && body.size() <= kMaxReplayBody) {
+    in.read(buffer, sizeof buffer);
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  if (body.size() > kMaxReplayBody) return ErrorReply(413, "payload_too_large", "body too large");
+  const nlohmann::json j = nlohmann::json::parse(body.empty() ? "{}" : body, nullptr, false);
+  if (!j.is_object()) return ErrorReply(400, "invalid_json", "the body must be a JSON object");
+  std::vector<std::string> ids;
+  if (j.contains("id")) {
+    if (!j["id"].is_string()) return BadParameter("id", "must be a string");
+    ids.push_back(j["id"]);
+  }
+  if (j.contains("ids")) {
+    if (!j["ids"].is_array()) return BadParameter("ids", "must be an array of strings");
+    for (const auto& id : j["ids"]) {
+      if (!id.is_string()) return BadParameter("ids", "must be an array of strings");
+      ids.push_back(id);
+    }
+  }
+  const bool all = j.value("all", false);
+  if (ids.empty() && !all) return BadParameter("ids", "give \"id\", \"ids\" or \"all\": true");
+  if (!ids.empty() && all) return BadParameter("all", "cannot be combined with ids");
+  auto moved = context.queue->Replay(ids);
+  if (!moved) {
+    return ErrorReply(503, "unavailable", "the queue is unavailable: " + moved.error().message);
+  }
+  return Reply{.status = 200, .body = {{"replayed", moved.value()}}};
+}
+
+}  // namespace
+
+Reply HandleInternal(ServerContext& context, std::string_view path,
+                     Poco::Net::HTTPServerRequest& request) {
+  if (!context.internal_endpoints || context.queue == nullptr || context.queries == nullptr) {
+    return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
+  }
+  const std::string_view route = path.substr(kInternalPrefix.size());
+  const bool get = request.getMethod() == "GET";
+  if (route == "events/count")
+    return get ? CountEvents(context, ParseQuery(request)) : MethodNotAllowed("GET");
+  if (route == "dlq")
+    return get ? ListDeadLetters(context, ParseQuery(request)) : MethodNotAllowed("GET");
+  if (route == "dlq/replay") {
+    return request.getMethod() == "POST" ? ReplayDeadLetters(context, request)
+                                         : MethodNotAllowed("POST");
+  }
+  return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
+}
+
+}  // namespace mccig::http

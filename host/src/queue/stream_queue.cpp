@@ -1,0 +1,242 @@
+// stream_queue.cpp — see stream_queue.h.
+#include "queue/stream_queue.h"
+
+#include <charconv>
+
+#include "queue/event_codec.h"
+#include "resources/resources.h"
+
+namespace mccig::queue {
+namespace {
+
+std::string Str(const redisReply* r) {
+  return r != nullptr && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
+             ? std::string(r->str, r->len)
+             : std::string();
+}
+
+int64_t ToInt(const std::string& text) {
+  int64_t v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+sdk::Error Unexpected(const char* what) {
+  return sdk::Error{"unavailable", std::string("unexpected reply to ") + what, {}};
+}
+
+// One stream entry: [id, [field, value, ...]].
+StreamEntry ParseEntry(const redisReply* entry) {
+  StreamEntry out;
+  if (entry == nullptr || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return out;
+  out.id = Str(entry->element[0]);
+  const redisReply* fields = entry->element[1];
+  if (fields == nullptr || fields->type != REDIS_REPLY_ARRAY) return out;
+  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
+    const std::string name = Str(fields->element[i]);
+    if (name == kEventField) out.event = Str(fields->element[i + 1]);
+    if (name == "simulate") out.simulate_failure = Str(fields->element[i + 1]) == "failure";
+  }
+  return out;
+}
+
+std::vector<StreamEntry> ParseEntries(const redisReply* list) {
+  std::vector<StreamEntry> out;
+  if (list == nullptr || list->type != REDIS_REPLY_ARRAY) return out;
+  for (std::size_t i = 0; i < list->elements; ++i) {
+    StreamEntry e = ParseEntry(list->element[i]);
+    if (!e.id.empty()) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+DeadLetter ParseDeadLetter(const redisReply* entry) {
+  DeadLetter d;
+  d.id = Str(entry->element[0]);
+  const redisReply* fields = entry->element[1];
+  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
+    const std::string name = Str(fields->element[i]);
+    const std::string value = Str(fields->element[i + 1]);
+    if (name == "event") d.event = value;
+    if (name == "error") d.error = value;
+    if (name == "stage") d.stage = value;
+    if (name == "attempts") d.attempts = static_cast<int>(ToInt(value));
+    if (name == "source_id") d.source_id = value;
+    if (name == "failed_at_ms") d.failed_at_ms = ToInt(value);
+  }
+  return d;
+}
+
+std::string NowMs() {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
+
+}  // namespace
+
+StreamQueue::StreamQueue(redis::Pool& pool)
+    : pool_(pool),
+      ack_(std::string(resources::Get("lua/ack.lua"))),
+      dead_letter_(std::string(resources::Get("lua/dead_letter.lua"))),
+      replay_(std::string(resources::Get("lua/replay.lua"))) {}
+
+sdk::Result<bool> StreamQueue::EnsureGroup() {
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  auto reply =
+      lease.value().Command({"XGROUP", "CREATE", kStreamKey, kConsumerGroup, "0", "MKSTREAM"});
+  if (reply) return true;
+  if (reply.error().message.starts_with("BUSYGROUP")) return false;  // already there
+  return reply.error();
+}
+
+sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consumer, int count,
+                                                        int64_t block_ms) {
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  const std::string n = std::to_string(count);
+  const std::string block = std::to_string(block_ms);
+  auto reply = lease.value().Command({"XREADGROUP", "GROUP", kConsumerGroup, consumer, "COUNT", n,
+                                      "BLOCK", block, "STREAMS", kStreamKey, ">"});
+  if (!reply) {
+    if (reply.error().message.starts_with("NOGROUP")) {
+      return sdk::Error{"no_group", reply.error().message, {}};
+    }
+    return reply.error();
+  }
+  const redisReply* r = reply.value().get();
+  if (r->type == REDIS_REPLY_NIL) return std::vector<StreamEntry>{};
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || r->element[0]->elements < 2) {
+    return Unexpected("XREADGROUP");
+  }
+  return ParseEntries(r->element[0]->element[1]);
+}
+
+sdk::Result<std::vector<StreamEntry>> StreamQueue::Reclaim(const std::string& consumer,
+                                                           int64_t min_idle_ms, int count) {
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  const std::string idle = std::to_string(min_idle_ms);
+  const std::string n = std::to_string(count);
+  auto reply = lease.value().Command(
+      {"XAUTOCLAIM", kStreamKey, kConsumerGroup, consumer, idle, "0-0", "COUNT", n});
+  if (!reply) {
+    if (reply.error().message.starts_with("NOGROUP")) {
+      return sdk::Error{"no_group", reply.error().message, {}};
+    }
+    return reply.error();
+  }
+  const redisReply* r = reply.value().get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 2) return Unexpected("XAUTOCLAIM");
+  return ParseEntries(r->element[1]);
+}
+
+sdk::Result<int64_t> StreamQueue::Touch(const std::string& consumer,
+                                        const std::vector<std::string>& ids) {
+  if (ids.empty()) return int64_t{0};
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  std::vector<std::string_view> args = {"XCLAIM", kStreamKey, kConsumerGroup, consumer, "0"};
+  args.insert(args.end(), ids.begin(), ids.end());
+  args.push_back("JUSTID");
+  auto reply = lease.value().Command(args);
+  if (!reply) return reply.error();
+  return static_cast<int64_t>(reply.value()->elements);
+}
+
+sdk::Result<int64_t> StreamQueue::Ack(const std::vector<std::string>& ids) {
+  if (ids.empty()) return int64_t{0};
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  std::vector<std::string_view> args = {kConsumerGroup};
+  args.insert(args.end(), ids.begin(), ids.end());
+  auto reply = ack_.Run(lease.value(), {kStreamKey}, args);
+  if (!reply) return reply.error();
+  return reply.value()->integer;
+}
+
+sdk::Result<std::string> StreamQueue::MoveToDeadLetters(const StreamEntry& entry,
+                                                        const std::string& error,
+                                                        const std::string& stage, int attempts) {
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  const std::string tries = std::to_string(attempts);
+  const std::string now = NowMs();
+  auto reply = dead_letter_.Run(lease.value(), {kStreamKey, kDeadLetterKey},
+                                {kConsumerGroup, entry.id, entry.event, error, stage, tries, now});
+  if (!reply) return reply.error();
+  return Str(reply.value().get());
+}
+
+sdk::Result<std::vector<DeadLetter>> StreamQueue::ListDeadLetters(int limit) {
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  const std::string n = std::to_string(limit);
+  auto reply = lease.value().Command({"XRANGE", kDeadLetterKey, "-", "+", "COUNT", n});
+  if (!reply) return reply.error();
+  std::vector<DeadLetter> out;
+  const redisReply* r = reply.value().get();
+  for (std::size_t i = 0; i < r->elements; ++i) out.push_back(ParseDeadLetter(r->element[i]));
+  return out;
+}
+
+sdk::Result<std::vector<std::string>> StreamQueue::Replay(std::vector<std::string> ids, int limit) {
+  if (ids.empty()) {
+    auto all = ListDeadLetters(limit);
+    if (!all) return all.error();
+    for (const auto& d : all.value()) ids.push_back(d.id);
+    if (ids.empty()) return std::vector<std::string>{};
+  }
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  std::vector<std::string_view> args(ids.begin(), ids.end());
+  auto reply = replay_.Run(lease.value(), {kDeadLetterKey, kStreamKey}, args);
+  if (!reply) return reply.error();
+  std::vector<std::string> moved;
+  const redisReply* r = reply.value().get();
+  for (std::size_t i = 0; i < r->elements; ++i) moved.push_back(Str(r->element[i]->element[0]));
+  return moved;
+}
+
+sdk::Result<bool> StreamQueue::RemoveConsumerIfIdle(const std::string& consumer) {
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  auto pending =
+      lease.value().Command({"XPENDING", kStreamKey, kConsumerGroup, "-", "+", "1", consumer});
+  if (!pending) return pending.error();
+  if (pending.value()->elements > 0) return false;
+  auto removed =
+      lease.value().Command({"XGROUP", "DELCONSUMER", kStreamKey, kConsumerGroup, consumer});
+  if (!removed) return removed.error();
+  return true;
+}
+
+sdk::Result<QueueStats> StreamQueue::Stats() {
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  auto replies = lease.value().Pipeline({{"XLEN", kStreamKey},
+                                         {"XPENDING", kStreamKey, kConsumerGroup},
+                                         {"XLEN", kDeadLetterKey},
+                                         {"XRANGE", kStreamKey, "-", "+", "COUNT", "1"},
+                                         {"TIME"}});
+  if (!replies) return replies.error();
+  const auto& r = replies.value();
+  QueueStats s;
+  s.length = r[0]->type == REDIS_REPLY_INTEGER ? r[0]->integer : 0;
+  // XPENDING answers NOGROUP before the first worker ran: nothing pending.
+  if (r[1]->type == REDIS_REPLY_ARRAY && r[1]->elements >= 1 &&
+      r[1]->element[0]->type == REDIS_REPLY_INTEGER) {
+    s.pending = r[1]->element[0]->integer;
+  }
+  s.dead_letters = r[2]->type == REDIS_REPLY_INTEGER ? r[2]->integer : 0;
+  if (r[3]->type == REDIS_REPLY_ARRAY && r[3]->elements == 1 && r[4]->elements == 2) {
+    const std::string oldest = Str(r[3]->element[0]->element[0]);
+    const int64_t now_ms =
+        ToInt(Str(r[4]->element[0])) * 1000 + ToInt(Str(r[4]->element[1])) / 1000;
+    s.oldest_age_ms = std::max<int64_t>(0, now_ms - ToInt(oldest.substr(0, oldest.find('-'))));
+  }
+  return s;
+}
+
+}  // namespace mccig::queue

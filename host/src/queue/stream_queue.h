@@ -1,0 +1,96 @@
+// stream_queue.h — the worker's side of the queue: the consumer group on
+// queue:conversations and the dead-letter stream dlq:conversations.
+//
+// Delivery is at least once: an entry read by a consumer stays pending in
+// the group until Ack (after its rows are committed) or DeadLetter; a
+// consumer that dies leaves its entries pending, and any live consumer
+// takes them over with Reclaim once they have been idle longer than the
+// visibility timeout. Ack also deletes the entries, so the stream holds
+// only what is not yet stored. Every call is one round trip; multi-step
+// changes (ack + delete, dead-letter, replay) are Lua scripts, so they are
+// atomic. Thread-safe: calls lease their own connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mccig/sdk/result.h>
+
+#include "redis/redis_pool.h"
+#include "redis/redis_script.h"
+
+namespace mccig::queue {
+
+inline constexpr std::string_view kConsumerGroup = "workers";
+
+struct StreamEntry {
+  std::string id{};
+  std::string event{};            // the "event" field; empty if the entry has none
+  bool simulate_failure = false;  // marked by simulation mode
+};
+
+struct DeadLetter {
+  std::string id{};
+  std::string event{};
+  std::string error{};
+  std::string stage{};
+  int attempts = 0;
+  std::string source_id{};
+  int64_t failed_at_ms = 0;
+};
+
+struct QueueStats {
+  int64_t length = 0;         // entries in the stream (not yet stored)
+  int64_t pending = 0;        // delivered to a consumer, not yet acked
+  int64_t dead_letters = 0;   // entries in the dead-letter stream
+  int64_t oldest_age_ms = 0;  // age of the oldest entry in the stream, 0 if empty
+};
+
+class StreamQueue {
+ public:
+  explicit StreamQueue(redis::Pool& pool);
+
+  // Creates the group (from the stream's start, so entries queued before
+  // the first worker ran are delivered) and the stream if missing.
+  sdk::Result<bool> EnsureGroup();
+
+  // New entries for this consumer; waits up to block_ms when there are none.
+  // Error code "no_group" when the stream or group vanished.
+  sdk::Result<std::vector<StreamEntry>> Read(const std::string& consumer, int count,
+                                             int64_t block_ms);
+
+  // Takes over up to `count` entries pending longer than min_idle_ms.
+  sdk::Result<std::vector<StreamEntry>> Reclaim(const std::string& consumer, int64_t min_idle_ms,
+                                                int count);
+
+  // Resets the idle time of entries this consumer is still working on, so
+  // a slow retry is not mistaken for a crash.
+  sdk::Result<int64_t> Touch(const std::string& consumer, const std::vector<std::string>& ids);
+
+  sdk::Result<int64_t> Ack(const std::vector<std::string>& ids);
+
+  sdk::Result<std::string> MoveToDeadLetters(const StreamEntry& entry, const std::string& error,
+                                             const std::string& stage, int attempts);
+
+  // Dead letters, oldest first; at most `limit`.
+  sdk::Result<std::vector<DeadLetter>> ListDeadLetters(int limit);
+
+  // Moves the given dead letters (or, with an empty list, up to `limit` of
+  // them) back to the queue; returns the dead-letter ids moved.
+  sdk::Result<std::vector<std::string>> Replay(std::vector<std::string> ids, int limit = 1000);
+
+  // Removes the consumer from the group when it holds no pending entry.
+  sdk::Result<bool> RemoveConsumerIfIdle(const std::string& consumer);
+
+  sdk::Result<QueueStats> Stats();
+
+ private:
+  redis::Pool& pool_;
+  redis::Script ack_;
+  redis::Script dead_letter_;
+  redis::Script replay_;
+};
+
+}  // namespace mccig::queue

@@ -1,0 +1,79 @@
+// pg_connection.cpp — see pg_connection.h.
+#include "store/pg_connection.h"
+
+#include <pqxx/except>
+
+namespace mccig::store {
+namespace {
+
+// SQLSTATE classes where a retry can succeed: 08 connection exception,
+// 40 transaction rollback (serialization, deadlock), 53 insufficient
+// resources, 57 operator intervention (shutdown, "cannot connect now"),
+// 58 system error.
+bool TransientClass(const std::string& sqlstate) {
+  if (sqlstate.size() < 2) return false;
+  const std::string cls = sqlstate.substr(0, 2);
+  return cls == "08" || cls == "40" || cls == "53" || cls == "57" || cls == "58";
+}
+
+}  // namespace
+
+std::string WithConnectTimeout(const std::string& url, int seconds) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  const std::string setting = "connect_timeout=" + std::to_string(seconds);
+  const bool uri = url.starts_with("postgresql://") || url.starts_with("postgres://");
+  if (!uri) return url.empty() ? setting : url + " " + setting;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + setting;
+}
+
+std::string RedactUrl(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) {
+    const auto pw = url.find("password=");
+    if (pw == std::string::npos) return url;
+    const auto end = url.find(' ', pw);
+    return url.substr(0, pw) + "password=***" + (end == std::string::npos ? "" : url.substr(end));
+  }
+  const auto at = url.find('@', scheme);
+  const auto colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+FailureKind Classify(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    return FailureKind::kTransient;
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    return TransientClass(sql->sqlstate()) ? FailureKind::kTransient : FailureKind::kRejected;
+  }
+  // Anything else from libpqxx (usage errors aside) means the conversation
+  // with the server failed; treat it as transient so nothing is dropped.
+  return FailureKind::kTransient;
+}
+
+sdk::Error ToError(const std::exception& e) {
+  std::string message = e.what();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql && !sql->sqlstate().empty()) {
+    message += " (SQLSTATE " + sql->sqlstate() + ")";
+  }
+  return sdk::Error{Classify(e) == FailureKind::kTransient ? "db_unavailable" : "db_rejected",
+                    std::move(message),
+                    {}};
+}
+
+sdk::Result<pqxx::connection*> Connection::Get() {
+  if (conn_ && conn_->is_open()) return conn_.get();
+  conn_.reset();
+  try {
+    conn_ = std::make_unique<pqxx::connection>(WithConnectTimeout(url_));
+    return conn_.get();
+  } catch (const std::exception& e) {
+    return sdk::Error{
+        "db_unavailable", "cannot connect to " + RedactUrl(url_) + ": " + e.what(), {}};
+  }
+}
+
+}  // namespace mccig::store

@@ -1,0 +1,29 @@
+// pg_event_store.h — EventStore on PostgreSQL (libpqxx).
+//
+// A batch goes as ONE parameter: a JSON array of rows expanded by
+// jsonb_to_recordset, so a batch of any size is one statement, one round
+// trip and one plan, with no SQL built from data. Rows conflicting on the
+// event id or on (tenant, channel, provider id) are skipped.
+#pragma once
+
+#include "store/event_store.h"
+#include "store/pg_connection.h"
+
+namespace mccig::store {
+
+class PgEventStore final : public EventStore {
+ public:
+  explicit PgEventStore(std::string database_url) : connection_(std::move(database_url)) {}
+
+  sdk::Result<std::vector<std::string>> Prepare() override;
+  sdk::Result<std::size_t> InsertBatch(const std::vector<sdk::ConversationEvent>& events) override;
+  sdk::Result<std::size_t> RecordFailure(const FailureRecord& failure) override;
+
+ private:
+  Connection connection_;
+};
+
+// The JSON row InsertBatch sends for one event (exposed for tests).
+nlohmann::json EventRow(const sdk::ConversationEvent& event);
+
+}  // namespace mccig::store

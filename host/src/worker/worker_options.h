@@ -1,0 +1,40 @@
+// worker_options.h — the worker's settings (config.h's worker section) and
+// the counters it keeps for operators and tests.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "config/config.h"
+
+namespace mccig::worker {
+
+struct WorkerOptions {
+  int concurrency = 2;              // consumers, each with its own connections
+  int batch_size = 200;             // entries per read and per INSERT
+  int max_retries = 5;              // retries of a rejected event before the DLQ
+  int64_t base_backoff_ms = 200;    // retry n waits base * 2^(n-1) ...
+  int64_t max_backoff_ms = 30'000;  // ... at most this
+  int64_t visibility_timeout_ms = 60'000;
+  int64_t block_ms = 1000;  // longest idle wait, and so the stop latency
+
+  static WorkerOptions FromConfig(const config::Config& c) {
+    return WorkerOptions{.concurrency = c.worker_concurrency,
+                         .batch_size = c.worker_batch_size,
+                         .max_retries = c.worker_max_retries,
+                         .base_backoff_ms = c.worker_base_backoff_ms,
+                         .max_backoff_ms = c.worker_max_backoff_ms,
+                         .visibility_timeout_ms = c.worker_visibility_timeout_ms};
+  }
+};
+
+struct WorkerStats {
+  std::atomic<int64_t> batches{0};
+  std::atomic<int64_t> stored{0};          // rows inserted
+  std::atomic<int64_t> already_stored{0};  // re-deliveries that found their row
+  std::atomic<int64_t> retries{0};         // waits before a retry, any cause
+  std::atomic<int64_t> dead_lettered{0};
+  std::atomic<int64_t> reclaimed{0};  // entries taken over from another consumer
+};
+
+}  // namespace mccig::worker

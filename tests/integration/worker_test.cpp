@@ -1,0 +1,395 @@
+// The worker end to end (DESIGN.md §3–4): HTTP → admission → stream →
+// worker → PostgreSQL, on a real Redis (one per test) and a real PostgreSQL
+// (a fresh database per test on DATABASE_URL, or a private cluster for the
+// tests that stop the server). Every invariant of issue "worker": rows with
+// every column right, exactly once across duplicates, redeliveries, outages
+// and crashes; poison events isolated and dead-lettered; replay.
+#include <fstream>
+
+#include <pqxx/nontransaction>
+
+#include <gtest/gtest.h>
+
+#include "admission/redis_admission.h"
+#include "http/http_server.h"
+#include "ingest/event_id.h"
+#include "queue/event_codec.h"
+#include "queue/stream_queue.h"
+#include "store/event_queries.h"
+#include "store/migrations.h"
+#include "store/pg_event_store.h"
+#include "support/http_client.h"
+#include "support/plugins.h"
+#include "support/postgres.h"
+#include "support/redis_server.h"
+#include "worker/worker.h"
+
+namespace mccig {
+namespace {
+
+using nlohmann::json;
+using testing::PostJson;
+
+json Sms(const std::string& sid, const std::string& tenant = "acme") {
+  return {{"tenant_id", tenant},
+          {"From", "+15551230001"},
+          {"To", "+15559870002"},
+          {"Body", "Hello " + sid},
+          {"MessageSid", sid}};
+}
+
+sdk::ConversationEvent Event(const std::string& sid) {
+  sdk::ConversationEvent e;
+  e.event_id = ingest::NewEventId(1714564800000);
+  e.provider_message_id = sid;
+  e.tenant_id = "acme";
+  e.channel = sdk::ChannelType::kSms;
+  e.timestamp_ms = 1714564800000;
+  e.content = "queued directly";
+  return e;
+}
+
+bool WaitUntil(const std::function<bool()>& done, int seconds = 20) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return done();
+}
+
+worker::WorkerOptions FastOptions() {
+  return worker::WorkerOptions{.concurrency = 2,
+                               .batch_size = 50,
+                               .max_retries = 2,
+                               .base_backoff_ms = 20,
+                               .max_backoff_ms = 200,
+                               .visibility_timeout_ms = 1000,
+                               .block_ms = 100};
+}
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  // Private-cluster tests construct the fixture with their own server.
+  void SetUp() override {
+    if (db_url_.empty()) {
+      database_ = std::make_unique<testing::TestDatabase>();
+      db_url_ = database_->url();
+    }
+    pool_ = std::make_unique<redis::Pool>(redis::ParseRedisUrl(redis_.url()).value(),
+                                          redis::PoolOptions{.size = 24});
+    queue_ = std::make_unique<queue::StreamQueue>(*pool_);
+    queries_ = std::make_unique<store::EventQueries>(db_url_);
+    admission_ =
+        std::make_unique<admission::RedisAdmission>(*pool_, admission::AdmissionSettings{});
+    context_.registry.store(testing::BundledRegistry());
+    context_.admission = admission_.get();
+    context_.simulation_mode = true;
+    context_.internal_endpoints = true;
+    context_.queue = queue_.get();
+    context_.queries = queries_.get();
+    server_ =
+        std::make_unique<http::HttpServer>(http::ServerOptions{.port = 0, .threads = 8}, context_);
+    server_->Start();
+  }
+  void TearDown() override {
+    if (worker_) worker_->Stop();
+    server_->Stop();
+  }
+
+  void StartWorker(worker::WorkerOptions options = FastOptions()) {
+    const std::string url = db_url_;
+    worker_ = std::make_unique<worker::Worker>(
+        *queue_, [url] { return std::make_unique<store::PgEventStore>(url); }, options);
+    worker_->Start();
+  }
+  void Migrate() {
+    pqxx::connection c(db_url_);
+    ASSERT_TRUE(store::Migrate(c));
+  }
+
+  testing::HttpResult Post(const json& body, std::map<std::string, std::string> headers = {}) {
+    return testing::HttpCall(server_->port(), "POST", "/v1/ingest/sms", body.dump(),
+                             "application/json", headers);
+  }
+  testing::HttpResult Get(const std::string& path) {
+    return testing::HttpCall(server_->port(), "GET", path);
+  }
+  void Enqueue(const std::string& encoded) {
+    auto lease = pool_->Acquire();
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE(lease.value().Command({"XADD", queue::kStreamKey, "*", "event", encoded}));
+  }
+  void EnqueueAtomically(const std::vector<std::string>& events) {
+    std::vector<std::vector<std::string_view>> commands = {{"MULTI"}};
+    for (const auto& e : events) commands.push_back({"XADD", queue::kStreamKey, "*", "event", e});
+    commands.push_back({"EXEC"});
+    auto lease = pool_->Acquire();
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE(lease.value().Pipeline(commands));
+  }
+  int64_t Sql(const std::string& query) {
+    try {
+      pqxx::connection c(db_url_);
+      return pqxx::nontransaction(c).exec(query)[0][0].as<int64_t>();
+    } catch (const std::exception&) {
+      return -1;  // server down or schema missing: callers wait
+    }
+  }
+  int64_t Rows() { return Sql("SELECT COUNT(*) FROM conversation_events"); }
+  queue::QueueStats Stats() { return queue_->Stats().value(); }
+  bool Drained() {
+    const auto s = queue_->Stats();
+    return s && s.value().length == 0 && s.value().pending == 0;
+  }
+
+  testing::RedisServer redis_;
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::string db_url_;
+  std::unique_ptr<redis::Pool> pool_;
+  std::unique_ptr<queue::StreamQueue> queue_;
+  std::unique_ptr<store::EventQueries> queries_;
+  std::unique_ptr<admission::RedisAdmission> admission_;
+  http::ServerContext context_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<worker::Worker> worker_;
+};
+
+TEST_F(WorkerTest, PostBecomesARowWithEveryColumnRight) {
+  StartWorker();
+  json body = Sms("SM-ROW1");
+  body["Timestamp"] = "2024-05-01T12:00:00Z";
+  body["AccountSid"] = "AC1";
+  const auto accepted = Post(body);
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  const std::string event_id = accepted.Json()["event_id"];
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1; }));
+
+  pqxx::connection c(db_url_);
+  const pqxx::row r = pqxx::nontransaction(c).exec1(
+      "SELECT id::text, tenant_id, provider_message_id, channel, content, metadata::text,"
+      " raw_metadata::text, occurred_at = '2024-05-01T12:00:00Z', created_at <= NOW()"
+      " FROM conversation_events");
+  EXPECT_EQ(r[0].as<std::string>(), event_id);
+  EXPECT_EQ(r[1].as<std::string>(), "acme");
+  EXPECT_EQ(r[2].as<std::string>(), "SM-ROW1");
+  EXPECT_EQ(r[3].as<std::string>(), "sms");
+  EXPECT_EQ(r[4].as<std::string>(), "Hello SM-ROW1");
+  EXPECT_EQ(json::parse(r[5].as<std::string>()),
+            (json{{"from", "+15551230001"}, {"to", "+15559870002"}}));
+  EXPECT_EQ(json::parse(r[6].as<std::string>()), body);
+  EXPECT_TRUE(r[7].as<bool>());
+  EXPECT_TRUE(r[8].as<bool>());
+  EXPECT_TRUE(WaitUntil([&] { return Drained(); })) << "acked and deleted from the stream";
+}
+
+TEST_F(WorkerTest, ReceiveTimeFallbackIsStoredAsNullOccurredAt) {
+  StartWorker();
+  ASSERT_EQ(Post(Sms("SM-NOTS")).status, 201);
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1; }));
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM conversation_events WHERE occurred_at IS NULL"), 1);
+}
+
+TEST_F(WorkerTest, DuplicatesAndRedeliveriesGiveOneRow) {
+  StartWorker();
+  ASSERT_EQ(Post(Sms("SM-DUP")).status, 201);
+  ASSERT_EQ(Post(Sms("SM-DUP")).status, 200);
+  // A redelivery of an event already stored (a crash between commit and
+  // ack) and the same provider id under a new event id: both no-ops.
+  const sdk::ConversationEvent again = Event("SM-DUP");
+  Enqueue(queue::EncodeEvent(again));
+  Enqueue(queue::EncodeEvent(again));
+  ASSERT_TRUE(WaitUntil([&] { return Drained() && Rows() >= 1; }));
+  EXPECT_EQ(Rows(), 1);
+  const auto count = Get("/v1/internal/events/count?provider_message_id=SM-DUP");
+  EXPECT_EQ(count.Json(), (json{{"count", 1}}));
+  EXPECT_EQ(worker_->stats().already_stored.load(), 2);
+}
+
+TEST_F(WorkerTest, SameIdFromTwoTenantsIsTwoRows) {
+  StartWorker();
+  ASSERT_EQ(Post(Sms("SM-TEN", "acme")).status, 201);
+  ASSERT_EQ(Post(Sms("SM-TEN", "globex")).status, 201);
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 2; }));
+  EXPECT_EQ(Get("/v1/internal/events/count?provider_message_id=SM-TEN&tenant_id=globex").Json(),
+            (json{{"count", 1}}));
+}
+
+TEST_F(WorkerTest, OnePoisonEventIsDeadLetteredAndTheRestOfItsBatchStored) {
+  Migrate();
+  for (int i = 0; i < 5; ++i) Enqueue(queue::EncodeEvent(Event("SM-OK" + std::to_string(i))));
+  // JSONB cannot hold \u0000: PostgreSQL rejects this row, and only it.
+  sdk::ConversationEvent poison = Event("SM-POISON");
+  poison.raw_metadata = {{"note", std::string("a\0b", 3)}};
+  Enqueue(queue::EncodeEvent(poison));
+  Enqueue("this is not an event");  // cannot even be decoded
+  StartWorker();                    // one batch holds all seven
+
+  ASSERT_TRUE(WaitUntil([&] { return Drained() && Stats().dead_letters == 2; }));
+  EXPECT_EQ(Rows(), 5);
+  auto letters = queue_->ListDeadLetters(10).value();
+  ASSERT_EQ(letters.size(), 2u);
+  const auto& persist = letters[0].stage == "persist" ? letters[0] : letters[1];
+  const auto& decode = letters[0].stage == "decode" ? letters[0] : letters[1];
+  EXPECT_EQ(persist.attempts, 3);  // the first try and max_retries = 2
+  EXPECT_NE(persist.error.find("22P05"), std::string::npos) << persist.error;
+  EXPECT_EQ(decode.attempts, 1);
+  EXPECT_EQ(decode.event, "this is not an event");
+
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM ingest_failures WHERE stage = 'persist' AND attempts = 3"
+                " AND provider_message_id = 'SM-POISON' AND tenant_id = 'acme'"
+                " AND channel = 'sms' AND error LIKE '%22P05%' AND payload <> ''"),
+            1);
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM ingest_failures WHERE stage = 'decode'"), 1);
+
+  const auto dlq = Get("/v1/internal/dlq?limit=50");
+  ASSERT_EQ(dlq.status, 200) << dlq.body;
+  EXPECT_EQ(dlq.Json()["total"], 2);
+  EXPECT_EQ(dlq.Json()["entries"].size(), 2u);
+  for (const auto& e : dlq.Json()["entries"]) {
+    EXPECT_TRUE(e.contains("error") && e.contains("stage") && e.contains("attempts")) << e;
+  }
+}
+
+TEST_F(WorkerTest, SimulatedFailureGoesToTheDeadLetterQueueAndReplayStoresItOnce) {
+  StartWorker();
+  const auto accepted = Post(Sms("SM-SIM"), {{"X-Simulate-Failure", "worker"}});
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  ASSERT_TRUE(WaitUntil([&] { return Stats().dead_letters == 1; }));
+  EXPECT_EQ(Rows(), 0);
+  EXPECT_EQ(worker_->stats().dead_lettered.load(), 1);
+
+  const auto list = Get("/v1/internal/dlq");
+  const json entry = list.Json()["entries"][0];
+  EXPECT_EQ(entry["event_id"], accepted.Json()["event_id"]);
+  EXPECT_EQ(entry["stage"], "persist");
+  EXPECT_EQ(entry["attempts"], 3);
+
+  const auto replay = testing::HttpCall(server_->port(), "POST", "/v1/internal/dlq/replay",
+                                        json{{"id", entry["id"]}}.dump(), "application/json");
+  ASSERT_EQ(replay.status, 200) << replay.body;
+  EXPECT_EQ(replay.Json()["replayed"], json::array({entry["id"]}));
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1 && Drained(); }));
+  EXPECT_EQ(Stats().dead_letters, 0);
+  // Replaying again (it is gone) and replaying a copy change nothing.
+  Enqueue(queue::EncodeEvent(queue::DecodeEvent(entry["event"].dump()).value()));
+  ASSERT_TRUE(WaitUntil([&] { return Drained(); }));
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM conversation_events WHERE id = '" +
+                accepted.Json()["event_id"].get<std::string>() + "'"),
+            1);
+  EXPECT_EQ(Rows(), 1);
+}
+
+TEST_F(WorkerTest, SimulationHeaderIsIgnoredWhenSimulationIsOff) {
+  context_.simulation_mode = false;
+  StartWorker();
+  ASSERT_EQ(Post(Sms("SM-NOSIM"), {{"X-Simulate-Failure", "worker"}}).status, 201);
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1; }));
+  EXPECT_EQ(Stats().dead_letters, 0);
+}
+
+TEST_F(WorkerTest, InternalEndpointsAre404WhenDisabledAndCheckTheirParameters) {
+  EXPECT_EQ(Get("/v1/internal/events/count").status, 400);
+  EXPECT_EQ(Get("/v1/internal/events/count").Json()["details"][0]["field"], "provider_message_id");
+  EXPECT_EQ(Get("/v1/internal/dlq?limit=0").Json()["details"][0]["field"], "limit");
+  EXPECT_EQ(testing::HttpCall(server_->port(), "POST", "/v1/internal/dlq/replay", "{}",
+                              "application/json")
+                .status,
+            400);
+  context_.internal_endpoints = false;
+  EXPECT_EQ(Get("/v1/internal/events/count?provider_message_id=x").status, 404);
+  EXPECT_EQ(Get("/v1/internal/dlq").status, 404);
+}
+
+TEST_F(WorkerTest, StreamFlushedUnderTheWorkerIsRecreated) {
+  StartWorker();
+  ASSERT_EQ(Post(Sms("SM-F1")).status, 201);
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1; }));
+  {
+    auto lease = pool_->Acquire();
+    ASSERT_TRUE(lease.value().Command({"FLUSHALL"}));
+  }
+  ASSERT_EQ(Post(Sms("SM-F2")).status, 201);
+  EXPECT_TRUE(WaitUntil([&] { return Rows() == 2; }));
+}
+
+// Tests that stop PostgreSQL run it privately, so no other test notices.
+class WorkerOutageTest : public WorkerTest {
+ protected:
+  void SetUp() override {
+    db_url_ = postgres_.url();
+    WorkerTest::SetUp();
+  }
+  testing::PostgresServer postgres_;
+};
+
+TEST_F(WorkerOutageTest, PostgresStoppedMidRunThenEverythingIsStoredAfterRestart) {
+  StartWorker();
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(Post(Sms("SM-A" + std::to_string(i))).status, 201);
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 10; }));
+
+  postgres_.Stop("immediate");
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(Post(Sms("SM-B" + std::to_string(i))).status, 201);
+  // The worker retries with backoff; nothing is acked, nothing dead-lettered.
+  ASSERT_TRUE(WaitUntil([&] { return worker_->stats().retries.load() >= 3; }));
+  EXPECT_EQ(Stats().length, 20);
+  EXPECT_EQ(Stats().dead_letters, 0);
+
+  postgres_.Start();
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 30 && Drained(); }, 30));
+  EXPECT_EQ(Sql("SELECT COUNT(DISTINCT provider_message_id) FROM conversation_events"), 30);
+  EXPECT_EQ(Stats().dead_letters, 0);
+}
+
+TEST_F(WorkerOutageTest, KilledWorkerPendingEventsAreReclaimedAndStoredExactlyOnce) {
+  Migrate();
+  // A real `mccig worker` process reads a batch while PostgreSQL is down and
+  // holds it pending, retrying; then it is killed with SIGKILL.
+  const std::string config = std::string(::testing::TempDir()) + "/worker-kill.yaml";
+  std::ofstream(config) << "plugins: []\nworker: {concurrency: 1, base_backoff_ms: 50, "
+                           "max_backoff_ms: 100, visibility_timeout_ms: 60000}\n";
+  const pid_t child = testing::Spawn({MCCIG_BINARY, "worker", "--config", config},
+                                     {"REDIS_URL=" + redis_.url(), "DATABASE_URL=" + db_url_},
+                                     std::string(::testing::TempDir()) + "/worker-kill.log");
+  ASSERT_TRUE(WaitUntil([&] {
+    auto groups = pool_->Acquire().value().Command({"XINFO", "GROUPS", queue::kStreamKey});
+    return groups && groups.value()->elements == 1;
+  })) << "the worker process never joined the group";
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 0; }));  // it migrated and is idle
+
+  postgres_.Stop("immediate");
+  // Queued in one MULTI so the child's blocked read takes all 25 at once.
+  std::vector<std::string> encoded;
+  for (int i = 0; i < 25; ++i)
+    encoded.push_back(queue::EncodeEvent(Event("SM-K" + std::to_string(i))));
+  EnqueueAtomically(encoded);
+  ASSERT_TRUE(WaitUntil([&] { return Stats().pending == 25; })) << "the child never read them";
+  kill(child, SIGKILL);
+  EXPECT_EQ(testing::WaitExit(child), 128 + SIGKILL);
+
+  postgres_.Start();
+  EXPECT_EQ(Stats().pending, 25) << "still owned by the dead consumer";
+  StartWorker();  // visibility timeout 1 s: takes them over
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 25 && Drained(); }, 30));
+  EXPECT_EQ(Sql("SELECT COUNT(DISTINCT provider_message_id) FROM conversation_events"), 25);
+  EXPECT_GE(worker_->stats().reclaimed.load(), 25);
+}
+
+TEST_F(WorkerOutageTest, SigtermFinishesTheBatchAndExitsZero) {
+  const std::string config = std::string(::testing::TempDir()) + "/worker-term.yaml";
+  std::ofstream(config) << "plugins: []\nworker: {concurrency: 2}\n";
+  for (int i = 0; i < 40; ++i) Enqueue(queue::EncodeEvent(Event("SM-T" + std::to_string(i))));
+  const pid_t child = testing::Spawn({MCCIG_BINARY, "worker", "--config", config},
+                                     {"REDIS_URL=" + redis_.url(), "DATABASE_URL=" + db_url_},
+                                     std::string(::testing::TempDir()) + "/worker-term.log");
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 40 && Drained(); }));
+  kill(child, SIGTERM);
+  EXPECT_EQ(testing::WaitExit(child), 0);
+  auto consumers = pool_->Acquire().value().Command(
+      {"XINFO", "CONSUMERS", queue::kStreamKey, queue::kConsumerGroup});
+  ASSERT_TRUE(consumers);
+  EXPECT_EQ(consumers.value()->elements, 0u) << "idle consumers leave the group on exit";
+}
+
+}  // namespace
+}  // namespace mccig

@@ -13,10 +13,12 @@
 #include "admission/redis_admission.h"
 #include "queue/event_codec.h"
 #include "redis/redis_url.h"
+#include "sample_event.h"
 
 namespace {
 
 using namespace mccig;
+using bench::SampleEvent;
 
 constexpr int kConnections = 16;  // the default HTTP thread count, one lease each
 
@@ -37,23 +39,6 @@ redis::Pool& SharedPool() {
   return pool;
 }
 
-sdk::ConversationEvent SampleEvent() {
-  sdk::ConversationEvent e;
-  e.event_id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
-  e.tenant_id = "bench";
-  e.channel = sdk::ChannelType::kSms;
-  e.timestamp_ms = 1714564800000;
-  e.timestamp_from_provider = true;
-  e.content =
-      "Hi, is my order #4471 on its way? I ordered it last Tuesday and the tracking page has not "
-      "changed since Friday.";
-  e.metadata = {{"from", "+15551230001"}, {"to", "+15559870002"}};
-  e.raw_metadata = {{"tenant_id", "bench"},     {"From", "+15551230001"},
-                    {"To", "+15559870002"},     {"Body", e.content},
-                    {"MessageSid", "SM-bench"}, {"Timestamp", "2024-05-01T12:00:00Z"}};
-  return e;
-}
-
 std::atomic<uint64_t> g_next_id{0};
 
 void BM_Admission(benchmark::State& state) {
@@ -62,7 +47,7 @@ void BM_Admission(benchmark::State& state) {
     settings.default_limit = {.capacity = 1'000'000'000, .refill_per_second = 1'000'000'000};
     return admission::RedisAdmission(SharedPool(), settings);
   }();
-  sdk::ConversationEvent event = SampleEvent();
+  sdk::ConversationEvent event = SampleEvent(0);
   for (auto _ : state) {
     event.provider_message_id = "SM" + std::to_string(g_next_id.fetch_add(1));
     const auto result = admission.Admit(event, {});

@@ -101,6 +101,15 @@ TEST(EventStore, InsertsSkipConflictsAndClassifyFailures) {
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.error().code, "db_rejected") << rejected.error().message;
 
+  // A missing table says nothing about the rows: retry, never dead-letter.
+  {
+    pqxx::connection c(db.url());
+    pqxx::nontransaction(c).exec("ALTER TABLE conversation_events RENAME TO moved_away");
+  }
+  auto missing = events.InsertBatch({Event("SM5")});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "db_unavailable") << missing.error().message;
+
   store::PgEventStore nowhere(
       "postgresql://mccig@127.0.0.1:" + std::to_string(testing::FreePort()) + "/mccig");
   auto down = nowhere.InsertBatch({Event("SM4")});

@@ -280,6 +280,33 @@ TEST_F(WorkerTest, SimulatedFailureGoesToTheDeadLetterQueueAndReplayStoresItOnce
   EXPECT_EQ(Rows(), 1);
 }
 
+TEST_F(WorkerTest, DeadLetterCommandListsAndReplays) {
+  StartWorker();
+  ASSERT_EQ(Post(Sms("SM-CLI"), {{"X-Simulate-Failure", "worker"}}).status, 201);
+  ASSERT_TRUE(WaitUntil([&] { return Stats().dead_letters == 1; }));
+  const std::string dir = ::testing::TempDir();
+  std::ofstream(dir + "/dlq.yaml") << "plugins: []\n";
+  const auto mccig = [&](std::vector<std::string> args, const std::string& out) {
+    args.insert(args.begin(), MCCIG_BINARY);
+    args.insert(args.end(), {"--config", dir + "/dlq.yaml"});
+    std::remove(out.c_str());
+    return testing::WaitExit(testing::Spawn(args, {"REDIS_URL=" + redis_.url()}, out));
+  };
+  ASSERT_EQ(mccig({"dlq", "list", "--json"}, dir + "/dlq-list.out"), 0);
+  std::ifstream listed(dir + "/dlq-list.out");
+  std::string line;
+  std::getline(listed, line);
+  const json entry = json::parse(line);
+  EXPECT_EQ(entry["stage"], "persist");
+  EXPECT_EQ(entry["attempts"], 3);
+
+  EXPECT_EQ(mccig({"dlq", "replay", "--id", "0-1"}, dir + "/dlq-bad.out"), 1) << "unknown id";
+  EXPECT_EQ(mccig({"dlq", "replay"}, dir + "/dlq-usage.out"), 2);
+  ASSERT_EQ(mccig({"dlq", "replay", "--id", entry["id"]}, dir + "/dlq-replay.out"), 0);
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1 && Drained(); }));
+  EXPECT_EQ(Stats().dead_letters, 0);
+}
+
 TEST_F(WorkerTest, SimulationHeaderIsIgnoredWhenSimulationIsOff) {
   context_.simulation_mode = false;
   StartWorker();

@@ -52,8 +52,10 @@ std::vector<StreamEntry> ParseEntries(const redisReply* list) {
 
 DeadLetter ParseDeadLetter(const redisReply* entry) {
   DeadLetter d;
+  if (entry == nullptr || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return d;
   d.id = Str(entry->element[0]);
   const redisReply* fields = entry->element[1];
+  if (fields == nullptr || fields->type != REDIS_REPLY_ARRAY) return d;
   for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
     const std::string name = Str(fields->element[i]);
     const std::string value = Str(fields->element[i + 1]);

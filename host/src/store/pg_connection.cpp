@@ -6,14 +6,15 @@
 namespace mccig::store {
 namespace {
 
-// SQLSTATE classes where a retry can succeed: 08 connection exception,
-// 40 transaction rollback (serialization, deadlock), 53 insufficient
-// resources, 57 operator intervention (shutdown, "cannot connect now"),
-// 58 system error.
-bool TransientClass(const std::string& sqlstate) {
+// SQLSTATE classes that blame the data of a row: 22 data exception (a value
+// PostgreSQL cannot store), 23 integrity constraint, 54 program limit (a
+// value too large). Everything else (the server down or restarting, auth,
+// a missing table) says nothing about the row: retrying later is the only
+// answer that loses nothing, so it is transient.
+bool RejectedClass(const std::string& sqlstate) {
   if (sqlstate.size() < 2) return false;
   const std::string cls = sqlstate.substr(0, 2);
-  return cls == "08" || cls == "40" || cls == "53" || cls == "57" || cls == "58";
+  return cls == "22" || cls == "23" || cls == "54";
 }
 
 }  // namespace
@@ -46,7 +47,7 @@ FailureKind Classify(const std::exception& e) {
     return FailureKind::kTransient;
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    return TransientClass(sql->sqlstate()) ? FailureKind::kTransient : FailureKind::kRejected;
+    return RejectedClass(sql->sqlstate()) ? FailureKind::kRejected : FailureKind::kTransient;
   }
   // Anything else from libpqxx (usage errors aside) means the conversation
   // with the server failed; treat it as transient so nothing is dropped.

@@ -1,11 +1,12 @@
 // pg_connection.h — how the host talks to PostgreSQL: connection strings,
 // lazily (re)made connections, and which failures are worth retrying.
 //
-// A failure is transient when retrying the same statement later may succeed
-// (the server is down, restarting, out of connections; the connection broke)
-// and a rejection when PostgreSQL refused the data itself (a value it cannot
-// store, a constraint). The worker retries the first kind without limit and
-// isolates the second kind row by row. Errors never carry the password.
+// A failure is a rejection only when PostgreSQL refused the data itself (a
+// value it cannot store, a constraint, a value too large); anything else —
+// the server down or restarting, the connection broken, even a missing
+// table — is transient, because retrying later is the only answer that
+// loses nothing. The worker retries transient failures without limit and
+// isolates rejections row by row. Errors never carry the password.
 #pragma once
 
 #include <exception>

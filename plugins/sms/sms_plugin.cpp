@@ -3,7 +3,10 @@
 // Real SMS providers post application/x-www-form-urlencoded with many fields
 // beyond the ones declared here (AccountSid, NumMedia, MediaUrl0, SmsStatus…);
 // those are kept untouched in raw_metadata. provider_message_id = MessageSid.
+// Requests are verified with the X-Twilio-Signature scheme for tenants that
+// configure an auth token for this plugin (signing_secrets.sms).
 #include <mccig/sdk/export.h>
+#include <mccig/sdk/twilio.h>
 
 namespace {
 
@@ -59,6 +62,10 @@ class SmsPlugin {
                     .message_id = {.join = {"MessageSid"}},
                     .metadata = {{"From", "from"}, {"To", "to"}}},
     };
+  }
+
+  mccig::sdk::Status Verify(const mccig::sdk::RequestView& request) const {
+    return mccig::sdk::VerifyTwilioSignature(request);
   }
 };
 

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "admission/redis_admission.h"
+#include "auth/authenticator.h"
+#include "auth/crypto.h"
 #include "http/http_server.h"
 #include "ingest/event_id.h"
 #include "queue/event_codec.h"
@@ -326,6 +328,34 @@ TEST_F(WorkerTest, InternalEndpointsAre404WhenDisabledAndCheckTheirParameters) {
   context_.internal_endpoints = false;
   EXPECT_EQ(Get("/v1/internal/events/count?provider_message_id=x").status, 404);
   EXPECT_EQ(Get("/v1/internal/dlq").status, 404);
+}
+
+TEST_F(WorkerTest, InternalEndpointsNeedTheAdminTokenWhenAuthIsOn) {
+  Migrate();
+  config::Config c;
+  c.tenants = {{.id = "acme", .api_key_sha256 = {auth::Sha256Hex("acme-key")}}};
+  c.admin_token_sha256 = {auth::Sha256Hex("admin-token")};
+  const auth::Authenticator authenticator(c);
+  context_.auth = &authenticator;
+  const std::string path = "/v1/internal/events/count?provider_message_id=x";
+  const auto none = Get(path);
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.headers.at("WWW-Authenticate"), "Bearer realm=\"mccig\"");
+  EXPECT_EQ(testing::HttpCall(server_->port(), "GET", path, "", "",
+                              {{"Authorization", "Bearer acme-key"}})
+                .status,
+            401)
+      << "a tenant key is not an admin token";
+  const auto ok = testing::HttpCall(server_->port(), "GET", path, "", "",
+                                    {{"Authorization", "Bearer admin-token"}});
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  context_.internal_endpoints = false;
+  EXPECT_EQ(testing::HttpCall(server_->port(), "GET", path, "", "",
+                              {{"Authorization", "Bearer admin-token"}})
+                .status,
+            404)
+      << "the token does not open disabled endpoints";
+  context_.auth = nullptr;
 }
 
 TEST_F(WorkerTest, StreamFlushedUnderTheWorkerIsRecreated) {

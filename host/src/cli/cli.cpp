@@ -23,6 +23,8 @@ commands:
   dlq replay --id ID... | --all [--config FILE]
                            put dead letters back on the queue
   config check FILE        check a config file and its plugins; exit 2 on error
+  key new                  make an API key (or admin token) and print it with its SHA-256
+  key hash                 print the SHA-256 of a key read from standard input
   version                  print the version
 
 --config defaults to $MCCIG_CONFIG, else config/mccig.yaml.
@@ -75,6 +77,7 @@ int Main(int argc, char** argv) {
     if (command == "migrate") return MigrateCommand(path);
     return Serve(path, Roles{.http = command != "worker", .worker = command != "serve"});
   }
+  if (command == "key") return KeyCommand({args.begin() + 1, args.end()});
   if (command == "dlq") {
     std::string path = DefaultConfig();
     std::vector<std::string> rest;

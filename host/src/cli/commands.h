@@ -27,6 +27,9 @@ std::optional<Loaded> LoadEverything(const std::string& config_path);
 std::optional<config::Config> LoadConfigOnly(const std::string& config_path);
 
 int ConfigCheck(const std::string& config_path);
+
+// mccig key new | key hash: API keys and admin tokens.
+int KeyCommand(const std::vector<std::string>& args);
 struct Roles {
   bool http = true;
   bool worker = false;

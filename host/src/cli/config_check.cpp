@@ -9,6 +9,31 @@
 
 namespace mccig::cli {
 
+namespace {
+
+// A signing secret needs a loaded plugin with a verifier to check it.
+void CheckSigningSecrets(const config::Config& config, const plugins::PluginRegistry& registry,
+                         std::vector<std::string>& errors) {
+  for (std::size_t i = 0; i < config.tenants.size(); ++i) {
+    for (const auto& [plugin, secret] : config.tenants[i].signing_secrets) {
+      const std::string where =
+          config.source + ": tenants[" + std::to_string(i) + "].signing_secrets." + plugin + ": ";
+      const plugins::LoadedPlugin* loaded = nullptr;
+      for (const auto& p : registry.plugins()) {
+        if (p.plugin->Info().name == plugin) loaded = &p;
+      }
+      if (loaded == nullptr) {
+        errors.push_back(where + "no plugin named '" + plugin + "' is configured");
+      } else if (!loaded->plugin->HasVerifier()) {
+        errors.push_back(where + "plugin '" + plugin +
+                         "' has no request verifier, so a signing secret would never be checked");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::optional<Loaded> LoadEverything(const std::string& config_path) {
   config::LoadResult result = config::LoadConfig(config_path, config::ProcessEnvironment());
   std::vector<std::string> errors;
@@ -26,6 +51,7 @@ std::optional<Loaded> LoadEverything(const std::string& config_path) {
     registry = plugins::PluginRegistry::Build(std::move(outcome.loaded), conflicts);
     for (const auto& c : conflicts) errors.push_back(config_path + ": " + c);
   }
+  if (registry) CheckSigningSecrets(result.config, *registry, errors);
   if (!errors.empty()) {
     for (const auto& line : errors) std::cerr << line << "\n";
     std::cerr << errors.size() << (errors.size() == 1 ? " error" : " errors") << " in "

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "admission/redis_admission.h"
+#include "auth/authenticator.h"
 #include "cli/commands.h"
 #include "http/http_server.h"
 #include "log/logging.h"
@@ -47,6 +48,29 @@ void TryMigrate(const std::string& database_url) {
   for (const auto& name : applied.value()) spdlog::info("applied migration {}", name);
 }
 
+void WarnAboutAuth(const config::Config& config) {
+  if (config.auth_mode == config::AuthMode::kNone) {
+    spdlog::warn(
+        "auth.mode is none: anyone who reaches this port can ingest for any tenant and "
+        "use the internal endpoints; for local development only");
+    return;
+  }
+  bool any = false;
+  for (const auto& t : config.tenants) {
+    any = any || !t.api_key_sha256.empty() || !t.signing_secrets.empty();
+  }
+  if (!any) {
+    spdlog::warn(
+        "no tenant has an API key or a signing secret: every ingest request will get "
+        "401 (add api_keys_sha256 from `mccig key new`)");
+  }
+  if (config.internal_endpoints && config.admin_token_sha256.empty()) {
+    spdlog::warn(
+        "internal endpoints are enabled but auth.admin_token_sha256 is empty: they will "
+        "answer 401");
+  }
+}
+
 void LogRoutes(const plugins::PluginRegistry& registry) {
   for (const auto& p : registry.plugins()) {
     const auto& info = p.plugin->Info();
@@ -79,7 +103,13 @@ int Serve(const std::string& config_path, Roles roles) {
   store::EventQueries queries(config.database_url);
   admission::RedisAdmission admission(pool, admission::AdmissionSettings::FromConfig(config));
 
+  std::unique_ptr<auth::Authenticator> authenticator;
+  if (config.auth_mode == config::AuthMode::kApiKey) {
+    authenticator = std::make_unique<auth::Authenticator>(config);
+  }
   http::ServerContext context;
+  context.auth = authenticator.get();
+  context.public_base_url = config.public_base_url;
   context.registry.store(loaded->registry);
   context.admission = &admission;
   context.body_limit_bytes = config.body_limit_bytes;
@@ -106,6 +136,7 @@ int Serve(const std::string& config_path, Roles roles) {
     spdlog::info("mccig {} listening on http://{}:{} (redis {}); plugins:", MCCIG_VERSION,
                  config.listen_host, server->port(), endpoint.value().Describe());
     LogRoutes(*loaded->registry);
+    WarnAboutAuth(config);
     if (config.simulation_mode)
       spdlog::warn("simulation mode is on: X-Simulate-Failure is honoured");
   }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,17 @@ struct PluginEntry {
 struct Tenant {
   std::string id{};
   RateLimit rate_limit{};  // the global default unless the tenant sets its own
+  // SHA-256 (lower-case hex) of each API key the tenant may use; the keys
+  // themselves are never stored (`mccig key new` prints a key and its hash).
+  std::vector<std::string> api_key_sha256{};
+  // Plugin name -> the provider's signing secret (e.g. a Twilio auth token):
+  // requests for that plugin must then carry a valid provider signature.
+  std::map<std::string, std::string> signing_secrets{};
+};
+
+enum class AuthMode {
+  kApiKey,  // every ingest request authenticates: an API key or a provider signature
+  kNone,    // local development only: no authentication at all (warned at start)
 };
 
 struct Config {
@@ -37,6 +49,12 @@ struct Config {
   std::size_t body_limit_bytes = 1 << 20;
   int http_threads = 16;
   int http_max_queued = 256;
+  // The gateway's public address as providers call it (scheme://host[:port]),
+  // for signature checks behind a proxy; empty: http://<Host header>.
+  std::string public_base_url{};
+
+  AuthMode auth_mode = AuthMode::kApiKey;
+  std::vector<std::string> admin_token_sha256{};  // for /v1/internal/*
 
   std::string redis_url = "redis://127.0.0.1:6379/0";
   std::string database_url = "postgresql://127.0.0.1:5432/mccig";

@@ -164,6 +164,32 @@ class Reader {
     out = node.Scalar();
   }
 
+  // A list of SHA-256 digests (64 hex digits), or a single one.
+  void DigestList(const YAML::Node& parent, const std::string& path, const char* key,
+                  std::vector<std::string>& out) {
+    const YAML::Node node = parent[key];
+    if (!node.IsDefined() || node.IsNull()) return;
+    const auto add = [&](const YAML::Node& item, const std::string& where) {
+      std::string text = item.IsScalar() ? item.Scalar() : "";
+      for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const bool hex =
+          text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+      if (!hex) {
+        return Error(item, where,
+                     "must be a SHA-256 digest (64 hex digits): run `mccig key new` and copy "
+                     "its sha256 line");
+      }
+      out.push_back(text);
+    };
+    if (node.IsSequence()) {
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        add(node[i], Join(path, key) + "[" + std::to_string(i) + "]");
+      }
+    } else {
+      add(node, Join(path, key));
+    }
+  }
+
   std::vector<ConfigError> Take() { return std::move(errors_); }
 
   static std::string Join(const std::string& path, const std::string& key) {
@@ -196,8 +222,20 @@ void ReadListen(Reader& r, const YAML::Node& server, Config& c) {
 
 void ReadServer(Reader& r, const YAML::Node& root, Config& c) {
   const YAML::Node s = root["server"];
-  if (!r.Section(s, "server", {"listen", "body_limit_bytes", "threads", "max_queued"})) return;
+  if (!r.Section(s, "server",
+                 {"listen", "body_limit_bytes", "threads", "max_queued", "public_base_url"})) {
+    return;
+  }
   ReadListen(r, s, c);
+  r.String(s, "server", "public_base_url", c.public_base_url);
+  if (!c.public_base_url.empty()) {
+    const std::string& u = c.public_base_url;
+    if ((!u.starts_with("http://") && !u.starts_with("https://")) || u.ends_with("/")) {
+      r.Error(s["public_base_url"], "server.public_base_url",
+              "must be scheme://host[:port][/prefix] without a trailing slash, e.g. "
+              "https://gateway.example.com");
+    }
+  }
   r.Int(s, "server", "body_limit_bytes", c.body_limit_bytes, 1024, int64_t{1} << 30);
   r.Int(s, "server", "threads", c.http_threads, 1, 1024);
   r.Int(s, "server", "max_queued", c.http_max_queued, 1, 1 << 20);
@@ -229,6 +267,16 @@ void ReadServices(Reader& r, const YAML::Node& root, Config& c) {
     r.Int(w, "worker", "max_backoff_ms", c.worker_max_backoff_ms, 1, 3'600'000);
     r.Int(w, "worker", "batch_size", c.worker_batch_size, 1, 10'000);
     r.Int(w, "worker", "visibility_timeout_ms", c.worker_visibility_timeout_ms, 100, 86'400'000);
+  }
+  if (r.Section(root["auth"], "auth", {"mode", "admin_token_sha256"})) {
+    std::string mode = "api_key";
+    r.String(root["auth"], "auth", "mode", mode);
+    if (mode == "none") {
+      c.auth_mode = AuthMode::kNone;
+    } else if (mode != "api_key") {
+      r.Error(root["auth"]["mode"], "auth.mode", "must be api_key or none");
+    }
+    r.DigestList(root["auth"], "auth", "admin_token_sha256", c.admin_token_sha256);
   }
   if (r.Section(root["internal_endpoints"], "internal_endpoints", {"enabled"})) {
     r.Bool(root["internal_endpoints"], "internal_endpoints", "enabled", c.internal_endpoints);
@@ -274,8 +322,41 @@ void ReadPlugins(Reader& r, const YAML::Node& root, const fs::path& plugin_dir, 
   }
 }
 
+// signing_secrets: {<plugin>: {auth_token: "…"} | {auth_token_env: VAR}}.
+// The _env form keeps the secret out of the file.
+void ReadSigningSecrets(Reader& r, const YAML::Node& node, const std::string& path,
+                        const Environment& env, Tenant& tenant) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsMap()) return r.Error(node, path, "must map plugin names to {auth_token_env: VAR}");
+  for (const auto& kv : node) {
+    const std::string plugin = kv.first.as<std::string>();
+    const std::string where = path + "." + plugin;
+    if (!r.Section(kv.second, where, {"auth_token", "auth_token_env"})) {
+      r.Error(kv.second, where, "must be {auth_token_env: VAR} or {auth_token: \"…\"}");
+      continue;
+    }
+    std::string secret, var;
+    r.String(kv.second, where, "auth_token", secret);
+    r.String(kv.second, where, "auth_token_env", var);
+    if (!var.empty()) {
+      const auto it = env.find(var);
+      if (it == env.end() || it->second.empty()) {
+        r.Error(kv.second["auth_token_env"], where + ".auth_token_env",
+                "the environment variable " + var + " is not set");
+        continue;
+      }
+      secret = it->second;
+    }
+    if (secret.empty()) {
+      r.Error(kv.second, where, "needs auth_token_env (or auth_token)");
+      continue;
+    }
+    tenant.signing_secrets[plugin] = secret;
+  }
+}
+
 // Tenants are read after the environment so they inherit the final default.
-void ReadTenants(Reader& r, const YAML::Node& root, Config& c) {
+void ReadTenants(Reader& r, const YAML::Node& root, const Environment& env, Config& c) {
   const YAML::Node list = root["tenants"];
   if (!list.IsDefined() || list.IsNull()) return;
   if (!list.IsSequence()) return r.Error(list, "tenants", "must be a list of {id, rate_limit}");
@@ -287,7 +368,7 @@ void ReadTenants(Reader& r, const YAML::Node& root, Config& c) {
       r.Error(t, key, "must be a mapping with id and rate_limit");
       continue;
     }
-    r.Section(t, key, {"id", "rate_limit"});
+    r.Section(t, key, {"id", "rate_limit", "api_keys_sha256", "signing_secrets"});
     Tenant tenant{.id = "", .rate_limit = c.rate_limit};
     r.String(t, key, "id", tenant.id);
     if (!t["id"].IsDefined()) {
@@ -298,6 +379,8 @@ void ReadTenants(Reader& r, const YAML::Node& root, Config& c) {
       r.Error(t["id"], key + ".id", "duplicate tenant id '" + tenant.id + "'");
     }
     ReadRateLimit(r, t["rate_limit"], key + ".rate_limit", tenant.rate_limit);
+    r.DigestList(t, key, "api_keys_sha256", tenant.api_key_sha256);
+    ReadSigningSecrets(r, t["signing_secrets"], key + ".signing_secrets", env, tenant);
     c.tenants.push_back(std::move(tenant));
   }
 }
@@ -416,13 +499,13 @@ LoadResult LoadConfig(const std::string& path, const Environment& env) {
   Config& c = result.config;
   r.Section(
       root, "",
-      {"server", "redis", "postgres", "idempotency", "rate_limit", "worker", "internal_endpoints",
-       "cors", "simulation", "log", "plugin_dir", "plugins", "tenants"});
+      {"server", "redis", "postgres", "idempotency", "rate_limit", "worker", "auth",
+       "internal_endpoints", "cors", "simulation", "log", "plugin_dir", "plugins", "tenants"});
   ReadServer(r, root, c);
   ReadServices(r, root, c);
   ReadPlugins(r, root, PluginDir(r, root, fs::absolute(path), env), c);
   ApplyEnvironment(r, env, c);
-  ReadTenants(r, root, c);
+  ReadTenants(r, root, env, c);
   CheckSemantics(r, c);
   result.errors = r.Take();
   return result;

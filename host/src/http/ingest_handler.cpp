@@ -4,6 +4,7 @@
 #include <istream>
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/URI.h>
 #include <spdlog/spdlog.h>
 
 #include "ingest/ingest_pipeline.h"
@@ -45,6 +46,37 @@ Reply TooLarge(std::size_t limit) {
   reply.body["limit_bytes"] = limit;
   reply.close = true;
   return reply;
+}
+
+std::string TenantFromQuery(const std::string& uri) {
+  try {
+    for (const auto& [k, v] : Poco::URI(uri).getQueryParameters()) {
+      if (k == "tenant_id") return v;
+    }
+  } catch (const std::exception&) {
+  }
+  return {};
+}
+
+// The caller as far as the headers and the URL tell; an error for an API
+// key that matches no tenant (a wrong key is refused, never ignored).
+sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth,
+                                           const sdk::ChannelPlugin& plugin,
+                                           const Poco::Net::HTTPServerRequest& request) {
+  ingest::Caller caller{.auth_required = auth.required(),
+                        .url_tenant = TenantFromQuery(request.getURI())};
+  const std::string key =
+      auth::PresentedKey([&](const char* name) { return request.get(name, std::string()); });
+  if (!key.empty()) {
+    std::optional<std::string> tenant = auth.TenantForKey(key);
+    if (!tenant) return sdk::Error{"unauthorized", "the API key is not valid", {}};
+    caller.key_tenant = std::move(*tenant);
+  }
+  const std::string plugin_name = plugin.Info().name;
+  caller.signing_secret = [&auth, plugin_name](const std::string& tenant) {
+    return auth.SigningSecret(tenant, plugin_name);
+  };
+  return caller;
 }
 
 }  // namespace
@@ -107,15 +139,25 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
   const sdk::ChannelPlugin& plugin = *loaded->plugin;
   ingest::Headers headers;
   if (plugin.HasVerifier()) headers = CollectHeaders(request);
-  const std::string public_url = "http://" + request.getHost() + request.getURI();
+  const std::string public_url =
+      (context.public_base_url.empty() ? "http://" + request.getHost() : context.public_base_url) +
+      request.getURI();
+  ingest::Caller caller;
+  if (context.auth != nullptr) {
+    sdk::Result<ingest::Caller> identified = IdentifyCaller(*context.auth, plugin, request);
+    if (!identified) return Unauthorized(identified.error().message);
+    caller = std::move(identified.value());
+  }
   const ingest::IngestRequest ingest_request{.content_type = request.getContentType(),
                                              .body = body,
                                              .method = request.getMethod(),
                                              .public_url = public_url,
                                              .headers = &headers,
-                                             .received_ms = ingest::NowMs()};
+                                             .received_ms = ingest::NowMs(),
+                                             .caller = context.auth ? &caller : nullptr};
   sdk::Result<sdk::ConversationEvent> event = ingest::PrepareEvent(plugin, ingest_request);
   if (!event) {
+    if (event.error().code == "unauthorized") return Unauthorized(event.error().message);
     if (event.error().code == "plugin_error") {
       spdlog::error("plugin {} failed on /v1/ingest/{}: {}", plugin.Info().name, route,
                     event.error().message);

@@ -130,6 +130,15 @@ Reply HandleInternal(ServerContext& context, std::string_view path,
   if (!context.internal_endpoints || context.queue == nullptr || context.queries == nullptr) {
     return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
   }
+  if (context.auth != nullptr && context.auth->required()) {
+    const std::string token =
+        auth::PresentedKey([&](const char* name) { return request.get(name, std::string()); });
+    if (!context.auth->IsAdminToken(token)) {
+      return Unauthorized(token.empty()
+                              ? "an admin token is required: Authorization: Bearer <token>"
+                              : "the admin token is not valid");
+    }
+  }
   const std::string_view route = path.substr(kInternalPrefix.size());
   const bool get = request.getMethod() == "GET";
   if (route == "events/count")

@@ -24,6 +24,12 @@ Reply ErrorReply(int status, std::string code, std::string message) {
                .body = {{"error", std::move(code)}, {"message", std::move(message)}}};
 }
 
+Reply Unauthorized(const std::string& message) {
+  Reply reply = ErrorReply(401, "unauthorized", message);
+  reply.headers = {{"WWW-Authenticate", "Bearer realm=\"mccig\""}};
+  return reply;
+}
+
 Reply ErrorReply(const sdk::Error& error) {
   Reply reply = ErrorReply(StatusFor(error.code), error.code, error.message);
   if (!error.details.empty()) {

@@ -30,6 +30,8 @@ int StatusFor(const std::string& error_code);
 
 Reply ErrorReply(const sdk::Error& error);
 Reply ErrorReply(int status, std::string code, std::string message);
+// 401 with a WWW-Authenticate challenge.
+Reply Unauthorized(const std::string& message);
 
 void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply);
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "admission/admission.h"
+#include "auth/authenticator.h"
 #include "plugins/plugin_registry.h"
 #include "queue/stream_queue.h"
 #include "store/event_queries.h"
@@ -19,6 +20,10 @@ struct ServerContext {
   std::atomic<std::shared_ptr<const plugins::PluginRegistry>> registry{};
   admission::Admission* admission = nullptr;  // not owned; outlives the server
   std::size_t body_limit_bytes = 1 << 20;
+  // Null: no authentication at all (auth.mode none, or tests of other parts).
+  const auth::Authenticator* auth = nullptr;
+  // server.public_base_url; empty: http://<Host header>.
+  std::string public_base_url{};
   // ENABLE_SIMULATION_MODE: honour X-Simulate-Failure (ignored when false).
   bool simulation_mode = false;
   // ENABLE_INTERNAL_ENDPOINTS: serve /v1/internal/* (a 404 otherwise).

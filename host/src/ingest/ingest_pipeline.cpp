@@ -6,6 +6,7 @@
 #include <mccig/sdk/normalize.h>
 #include <mccig/sdk/validator.h>
 
+#include "auth/crypto.h"
 #include "ingest/body_decoder.h"
 #include "ingest/event_id.h"
 
@@ -21,6 +22,61 @@ sdk::Result<nlohmann::json> Decode(const sdk::PluginInfo& info, const IngestRequ
   return form;
 }
 
+sdk::Error Forbidden(const std::string& a_source, const std::string& a, const std::string& b_source,
+                     const std::string& b) {
+  return sdk::Error{
+      "forbidden",
+      "the " + a_source + " names tenant '" + a + "' but the " + b_source + " names '" + b + "'",
+      {}};
+}
+
+// Settles the tenant (see Caller) and authenticates the request. Sets
+// `filled` when it wrote the tenant into the payload.
+sdk::Status Authenticate(const sdk::ChannelPlugin& plugin, const IngestRequest& request,
+                         nlohmann::json& payload, bool& filled) {
+  const Caller& caller = *request.caller;
+  const std::string& field = plugin.Info().mapping.tenant_field;
+  const auto it = payload.is_object() ? payload.find(field) : payload.end();
+  const std::string body_tenant =
+      it != payload.end() && it->is_string() ? it->get<std::string>() : std::string();
+  std::string tenant = caller.key_tenant;
+  std::string source = "API key";
+  for (const auto& [other, other_source] :
+       {std::pair<std::string, std::string>{caller.url_tenant, "URL's tenant_id"},
+        std::pair{body_tenant, "body's " + field}}) {
+    if (other.empty()) continue;
+    if (tenant.empty()) {
+      tenant = other;
+      source = other_source;
+    } else if (other != tenant) {
+      return Forbidden(source, tenant, other_source, other);
+    }
+  }
+  if (!tenant.empty() && body_tenant.empty() && it == payload.end() && payload.is_object()) {
+    payload[field] = tenant;
+    filled = true;
+  }
+  const std::string secret =
+      tenant.empty() || !caller.signing_secret ? std::string() : caller.signing_secret(tenant);
+  if (!secret.empty()) {
+    const sdk::RequestView view{.method = request.method,
+                                .public_url = request.public_url,
+                                .content_type = request.content_type,
+                                .body = request.body,
+                                .headers = request.headers,
+                                .payload = &payload,
+                                .secret = secret,
+                                .crypto = &auth::HostCryptoTable()};
+    return plugin.Verify(view);
+  }
+  if (caller.auth_required && caller.key_tenant.empty()) {
+    return sdk::Error{"unauthorized",
+                      "an API key is required: send Authorization: Bearer <key> or X-API-Key",
+                      {}};
+  }
+  return sdk::OkStatus();
+}
+
 }  // namespace
 
 int64_t NowMs() {
@@ -34,14 +90,10 @@ sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugi
   sdk::Result<nlohmann::json> payload = Decode(info, request);
   if (!payload) return payload.error();
 
-  if (plugin.HasVerifier()) {
-    const sdk::RequestView view{.method = request.method,
-                                .public_url = request.public_url,
-                                .content_type = request.content_type,
-                                .body = request.body,
-                                .headers = request.headers,
-                                .payload = &payload.value()};
-    if (sdk::Status verdict = plugin.Verify(view); !verdict) return verdict.error();
+  bool filled_tenant = false;
+  if (request.caller != nullptr) {
+    sdk::Status verdict = Authenticate(plugin, request, payload.value(), filled_tenant);
+    if (!verdict) return verdict.error();
   }
 
   sdk::FieldErrors errors = sdk::ValidateFields(payload.value(), info.fields);
@@ -69,6 +121,7 @@ sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugi
   event.content = std::move(n.content);
   event.metadata = std::move(n.metadata);
   event.raw_metadata = std::move(payload.value());
+  if (filled_tenant) event.raw_metadata.erase(info.mapping.tenant_field);
   return event;
 }
 

@@ -1,7 +1,7 @@
 // ingest_pipeline.h — one provider request → one ConversationEvent.
 //
 // Steps, in order: match the Content-Type against what the plugin accepts;
-// decode the body; run the plugin's request verifier, if it has one; validate
+// decode the body; settle the tenant and authenticate (Caller below); validate
 // against the plugin's declared fields (every problem at once); let the plugin
 // normalize; complete the event (id, channel, receive-time fallback, the
 // original payload). HTTP-free, so it is unit-tested and benchmarked directly.
@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,17 +23,34 @@ namespace mccig::ingest {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Who is calling, as far as the host knows before the body is decoded.
+// The tenant may come from the API key, the URL (?tenant_id=, for providers
+// that cannot add a field to their payload) or the body; all that are given
+// must agree (else "forbidden"). When the body has no tenant field the
+// settled tenant fills it for validation (not in raw_metadata). If the
+// tenant has a signing secret for the plugin, the plugin's verifier must
+// accept the request; otherwise, when authentication is required, an API
+// key must have been given (else "unauthorized").
+struct Caller {
+  bool auth_required = false;
+  std::string key_tenant{};  // tenant of the valid API key presented; empty: none
+  std::string url_tenant{};  // ?tenant_id=; empty: none
+  // The tenant's signing secret for this plugin; empty when it has none.
+  std::function<std::string(const std::string& tenant)> signing_secret{};
+};
+
 struct IngestRequest {
   std::string_view content_type{};
   std::string_view body{};
   std::string_view method = "POST";
   std::string_view public_url{};
   const Headers* headers = nullptr;
-  int64_t received_ms = 0;  // receive time, the fallback event timestamp
+  int64_t received_ms = 0;         // receive time, the fallback event timestamp
+  const Caller* caller = nullptr;  // null: no authentication (tests, benchmarks)
 };
 
 // Error codes: unsupported_media_type, invalid_json, invalid_body,
-// validation_failed, unauthorized, plugin_error.
+// validation_failed, unauthorized, forbidden, plugin_error.
 sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugin,
                                                  const IngestRequest& request);
 

@@ -178,6 +178,61 @@ TEST_F(ConfigLoaderTest, SyntaxErrorsAndMissingFiles) {
   EXPECT_NE(AllErrors(missing).find("cannot read the file"), std::string::npos);
 }
 
+TEST_F(ConfigLoaderTest, ReadsAuthKeysAndSigningSecrets) {
+  const std::string digest(64, 'a');
+  const LoadResult r = LoadConfig(Write(R"(
+server: {public_base_url: "https://gw.example.com"}
+auth: {mode: api_key, admin_token_sha256: [")" +
+                                        digest + R"("]}
+tenants:
+  - id: acme
+    api_keys_sha256: [")" + std::string(64, 'B') +
+                                        R"("]
+    signing_secrets:
+      sms: {auth_token_env: ACME_TOKEN}
+      chat: {auth_token: "inline"}
+)"),
+                                  {{"ACME_TOKEN", "from-env"}});
+  ASSERT_TRUE(r.ok()) << AllErrors(r);
+  EXPECT_EQ(r.config.auth_mode, AuthMode::kApiKey);
+  EXPECT_EQ(r.config.public_base_url, "https://gw.example.com");
+  EXPECT_EQ(r.config.admin_token_sha256, std::vector<std::string>{digest});
+  EXPECT_EQ(r.config.tenants[0].api_key_sha256, std::vector<std::string>{std::string(64, 'b')});
+  EXPECT_EQ(r.config.tenants[0].signing_secrets.at("sms"), "from-env");
+  EXPECT_EQ(r.config.tenants[0].signing_secrets.at("chat"), "inline");
+}
+
+TEST_F(ConfigLoaderTest, AuthErrorsNameTheKey) {
+  const LoadResult r = LoadConfig(Write(R"(
+server: {public_base_url: "gw.example.com/"}
+auth: {mode: open}
+tenants:
+  - id: acme
+    api_keys_sha256: [not-a-digest]
+    signing_secrets:
+      sms: {auth_token_env: MISSING_VAR}
+)"),
+                                  {});
+  const std::string errors = AllErrors(r);
+  EXPECT_NE(errors.find(":2: server.public_base_url: must be scheme://"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find(":3: auth.mode: must be api_key or none"), std::string::npos) << errors;
+  EXPECT_NE(errors.find(":6: tenants[0].api_keys_sha256[0]: must be a SHA-256 digest"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("tenants[0].signing_secrets.sms.auth_token_env: the environment "
+                        "variable MISSING_VAR is not set"),
+            std::string::npos)
+      << errors;
+}
+
+TEST_F(ConfigLoaderTest, AuthDefaultsToApiKeys) {
+  const LoadResult r = LoadConfig(Write("{}\n"), {});
+  EXPECT_EQ(r.config.auth_mode, AuthMode::kApiKey);
+  const LoadResult none = LoadConfig(Write("auth: {mode: none}\n"), {});
+  EXPECT_EQ(none.config.auth_mode, AuthMode::kNone);
+}
+
 TEST(SampleConfig, ShipsValid) {
   const LoadResult r = LoadConfig(std::string(MCCIG_REPO_DIR) + "/config/mccig.yaml", {});
   EXPECT_TRUE(r.ok()) << AllErrors(r);

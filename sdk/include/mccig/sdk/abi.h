@@ -19,7 +19,7 @@
 
 namespace mccig::sdk {
 
-inline constexpr std::uint32_t kAbiVersion = 1;
+inline constexpr std::uint32_t kAbiVersion = 2;  // 2: RequestView carries the secret and HostCrypto
 
 inline constexpr std::uint32_t kJsonVersion = NLOHMANN_JSON_VERSION_MAJOR * 10000 +
                                               NLOHMANN_JSON_VERSION_MINOR * 100 +

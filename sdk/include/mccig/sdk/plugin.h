@@ -64,6 +64,19 @@ struct PluginContext {
   Logger logger;
 };
 
+// Cryptography the host lends to verifiers: its vetted library (OpenSSL),
+// not code of the SDK's own. Every function is safe from any thread.
+struct HostCrypto {
+  // HMAC of `data` under `key`, raw digest bytes; algorithm "sha1" or
+  // "sha256" (empty result for any other).
+  std::string (*hmac)(std::string_view algorithm, std::string_view key,
+                      std::string_view data) noexcept = nullptr;
+  // Standard base64 with padding.
+  std::string (*base64)(std::string_view bytes) noexcept = nullptr;
+  // Equality in time independent of where the inputs differ.
+  bool (*equal)(std::string_view a, std::string_view b) noexcept = nullptr;
+};
+
 // A read-only view of one HTTP request, for request verifiers (provider
 // signatures). Valid only during the call it is passed to.
 struct RequestView {
@@ -73,6 +86,10 @@ struct RequestView {
   std::string_view body;
   const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
   const nlohmann::json* payload = nullptr;  // the decoded body
+  // The tenant's signing secret for this plugin (from the host's config).
+  // The host calls Verify only when the tenant has one, so it is never empty.
+  std::string_view secret;
+  const HostCrypto* crypto = nullptr;  // never null during Verify
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view Header(std::string_view name) const noexcept;
@@ -88,10 +105,12 @@ class ChannelPlugin {
   // Precondition: `payload` passed ValidateFields against Info().fields.
   virtual Result<NormalizedEvent> Normalize(const nlohmann::json& payload) const noexcept = 0;
 
-  // Whether Verify does anything; the host skips the call when it does not.
+  // Whether Verify does anything. A tenant may set a signing secret only for
+  // plugins that have a verifier (the host checks at load).
   virtual bool HasVerifier() const noexcept = 0;
-  // Checks the request's authenticity (e.g. a provider signature). An Error's
-  // code is "unauthorized" when the request must be refused with 401.
+  // Checks the request's authenticity (a provider signature) with
+  // request.secret. Called for tenants that set a secret for this plugin,
+  // before validation. An Error with code "unauthorized" refuses with 401.
   virtual Status Verify(const RequestView& request) const noexcept = 0;
 };
 

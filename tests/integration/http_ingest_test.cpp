@@ -3,6 +3,11 @@
 // stage (support/fake_admission.h): every status code of the ingest API.
 #include <gtest/gtest.h>
 
+#include <Poco/Net/StreamSocket.h>
+
+#include <chrono>
+#include <thread>
+
 #include "http/http_server.h"
 #include "support/fake_admission.h"
 #include "support/http_client.h"
@@ -27,8 +32,8 @@ class HttpIngestTest : public ::testing::Test {
     context_.registry.store(testing::BundledRegistry());
     context_.admission = &admission_;
     context_.body_limit_bytes = 4096;
-    server_ =
-        std::make_unique<http::HttpServer>(http::ServerOptions{.port = 0, .threads = 4}, context_);
+    server_ = std::make_unique<http::HttpServer>(
+        http::ServerOptions{.port = 0, .threads = 4, .read_timeout_ms = 500}, context_);
     server_->Start();
   }
   void TearDown() override { server_->Stop(); }
@@ -167,6 +172,92 @@ TEST_F(HttpIngestTest, HealthzAnswers) {
   auto r = HttpCall(port(), "GET", "/healthz");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.Json()["status"], "ok");
+}
+
+TEST_F(HttpIngestTest, NulInAnyFieldIs400NotADeadLetterLater) {
+  // An extra provider field would land in raw_metadata, which PostgreSQL
+  // cannot store with a NUL: refused here, naming the field.
+  nlohmann::json body = kSms;
+  body["Extra"] = std::string("a\0b", 3);
+  auto r = PostJson(port(), "/v1/ingest/sms", body);
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["details"][0]["field"], "Extra");
+  auto form = HttpCall(port(), "POST", "/v1/ingest/sms",
+                       "tenant_id=acme&From=1&To=2&Body=x&MessageSid=SMn&Note=a%00b",
+                       "application/x-www-form-urlencoded");
+  ASSERT_EQ(form.status, 400) << form.body;
+  EXPECT_EQ(form.Json()["details"][0]["field"], "Note");
+  EXPECT_TRUE(admission_.accepted().empty());
+}
+
+TEST_F(HttpIngestTest, DuplicateKeysAndDeepNestingAre400) {
+  auto dup =
+      HttpCall(port(), "POST", "/v1/ingest/sms",
+               R"({"tenant_id":"acme","MessageSid":"a","MessageSid":"b"})", "application/json");
+  EXPECT_EQ(dup.status, 400);
+  EXPECT_EQ(dup.Json()["error"], "invalid_json");
+  auto deep = HttpCall(port(), "POST", "/v1/ingest/chat",
+                       "{\"metadata\":" + std::string(40, '[') + std::string(40, ']') + "}",
+                       "application/json");
+  EXPECT_EQ(deep.status, 400);
+}
+
+// Sends raw bytes and returns what the server answers before closing.
+std::string RawExchange(uint16_t port, const std::string& head,
+                        const std::function<void(Poco::Net::StreamSocket&)>& after = {}) {
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  socket.sendBytes(head.data(), static_cast<int>(head.size()));
+  if (after) after(socket);
+  std::string answer;
+  char buffer[4096];
+  try {
+    for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) answer.append(buffer, n);
+  } catch (const std::exception&) {
+  }
+  return answer;
+}
+
+TEST_F(HttpIngestTest, SlowBodyIsCutOffWith408) {
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<bool> done{false};
+  std::thread trickle;
+  const std::string answer =
+      RawExchange(port(),
+                  "POST /v1/ingest/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 200\r\n\r\n{",
+                  [&](Poco::Net::StreamSocket& s) {
+                    // One byte every 100 ms: never idle long enough for a socket timeout.
+                    trickle = std::thread([&, s]() mutable {
+                      for (int i = 0; i < 40 && !done; ++i) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                        try {
+                          s.sendBytes(" ", 1);
+                        } catch (const std::exception&) {
+                          return;
+                        }
+                      }
+                    });
+                  });
+  done = true;
+  trickle.join();
+  EXPECT_NE(answer.find("HTTP/1.1 408"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("request_timeout"), std::string::npos) << answer;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_TRUE(admission_.accepted().empty());
+}
+
+TEST_F(HttpIngestTest, TooManyOrTooLongHeadersAreRefused) {
+  std::string many = "POST /v1/ingest/sms HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 200; ++i) many += "X-Filler-" + std::to_string(i) + ": y\r\n";
+  EXPECT_NE(RawExchange(port(), many + "Content-Length: 0\r\n\r\n").find("HTTP/1.1 400"),
+            std::string::npos);
+  const std::string huge =
+      "POST /v1/ingest/sms HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
+      "\r\nContent-Length: 0\r\n\r\n";
+  EXPECT_NE(RawExchange(port(), huge).find("HTTP/1.1 400"), std::string::npos);
+  // The server is unharmed.
+  EXPECT_EQ(PostJson(port(), "/v1/ingest/sms", kSms).status, 201);
 }
 
 }  // namespace

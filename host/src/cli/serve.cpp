@@ -126,7 +126,8 @@ int Serve(const std::string& config_path, Roles roles) {
           http::ServerOptions{.host = config.listen_host,
                               .port = config.port,
                               .threads = config.http_threads,
-                              .max_queued = config.http_max_queued},
+                              .max_queued = config.http_max_queued,
+                              .read_timeout_ms = config.read_timeout_ms},
           context);
     } catch (const std::exception& e) {
       spdlog::critical("cannot listen on {}:{}: {}", config.listen_host, config.port, e.what());

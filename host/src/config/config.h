@@ -49,6 +49,7 @@ struct Config {
   std::size_t body_limit_bytes = 1 << 20;
   int http_threads = 16;
   int http_max_queued = 256;
+  int64_t read_timeout_ms = 10'000;  // a request body must arrive within this (408)
   // The gateway's public address as providers call it (scheme://host[:port]),
   // for signature checks behind a proxy; empty: http://<Host header>.
   std::string public_base_url{};

@@ -223,11 +223,13 @@ void ReadListen(Reader& r, const YAML::Node& server, Config& c) {
 void ReadServer(Reader& r, const YAML::Node& root, Config& c) {
   const YAML::Node s = root["server"];
   if (!r.Section(s, "server",
-                 {"listen", "body_limit_bytes", "threads", "max_queued", "public_base_url"})) {
+                 {"listen", "body_limit_bytes", "threads", "max_queued", "public_base_url",
+                  "read_timeout_ms"})) {
     return;
   }
   ReadListen(r, s, c);
   r.String(s, "server", "public_base_url", c.public_base_url);
+  r.Int(s, "server", "read_timeout_ms", c.read_timeout_ms, 100, 600'000);
   if (!c.public_base_url.empty()) {
     const std::string& u = c.public_base_url;
     if ((!u.starts_with("http://") && !u.starts_with("https://")) || u.ends_with("/")) {

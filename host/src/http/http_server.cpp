@@ -12,6 +12,7 @@
 
 #include "http/ingest_handler.h"
 #include "http/internal_handler.h"
+#include "http/read_watchdog.h"
 #include "http/reply.h"
 
 namespace mccig::http {
@@ -68,7 +69,10 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-HttpServer::HttpServer(const ServerOptions& options, ServerContext& context) {
+HttpServer::HttpServer(const ServerOptions& options, ServerContext& context)
+    : watchdog_(
+          std::make_unique<ReadWatchdog>(std::chrono::milliseconds(options.read_timeout_ms))) {
+  context.read_watchdog = watchdog_.get();
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(options.host, options.port),
                                  /*backlog=*/1024);
   port_ = socket.address().port();
@@ -77,7 +81,7 @@ HttpServer::HttpServer(const ServerOptions& options, ServerContext& context) {
   params->setMaxQueued(options.max_queued);
   params->setKeepAlive(true);
   params->setMaxKeepAliveRequests(0);  // unlimited on one connection
-  params->setTimeout(Poco::Timespan(30, 0));
+  params->setTimeout(Poco::Timespan(options.read_timeout_ms * 1000));
   params->setKeepAliveTimeout(Poco::Timespan(15, 0));
   params->setServerName("mccig");
   // Poco's dispatcher threads can miss the stop wake-up and sleep out their

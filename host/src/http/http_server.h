@@ -26,6 +26,9 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: an ephemeral port, see HttpServer::port()
   int threads = 16;
   int max_queued = 256;
+  // A request's body must arrive within this (408 otherwise); also Poco's
+  // per-read socket timeout.
+  int64_t read_timeout_ms = 10'000;
 };
 
 class HttpServer {
@@ -41,6 +44,7 @@ class HttpServer {
   uint16_t port() const { return port_; }
 
  private:
+  std::unique_ptr<class ReadWatchdog> watchdog_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   uint16_t port_ = 0;

@@ -4,9 +4,11 @@
 #include <istream>
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/URI.h>
 #include <spdlog/spdlog.h>
 
+#include "http/read_watchdog.h"
 #include "ingest/ingest_pipeline.h"
 
 namespace mccig::http {
@@ -19,8 +21,17 @@ int64_t CeilSeconds(int64_t ms) {
   return ms <= 0 ? 1 : (ms + 999) / 1000;
 }
 
-// Reads at most `limit` bytes; false when the body is longer.
-bool ReadBody(Poco::Net::HTTPServerRequest& request, std::size_t limit, std::string& body) {
+enum class BodyRead { kComplete, kTooLarge, kIncomplete };
+
+// Reads at most `limit` bytes, under the watchdog's deadline when there is
+// one. kIncomplete: the stream ended (or was cut) before Content-Length.
+BodyRead ReadBody(ServerContext& context, Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                  std::string& body) {
+  std::optional<ReadWatchdog::Guard> guard;
+  if (context.read_watchdog != nullptr) {
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    if (impl != nullptr) guard.emplace(context.read_watchdog->Watch(impl->socket()));
+  }
   std::istream& in = request.stream();
   if (request.hasContentLength())
     body.reserve(static_cast<std::size_t>(request.getContentLength64()));
@@ -28,9 +39,22 @@ bool ReadBody(Poco::Net::HTTPServerRequest& request, std::size_t limit, std::str
   while (in) {
     in.read(buffer, sizeof buffer);
     body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (body.size() > limit) return false;
+    if (body.size() > limit) return BodyRead::kTooLarge;
   }
-  return true;
+  if (in.bad() || (request.hasContentLength() &&
+                   static_cast<int64_t>(body.size()) < request.getContentLength64())) {
+    return BodyRead::kIncomplete;
+  }
+  return BodyRead::kComplete;
+}
+
+Reply Incomplete(const ServerContext& context) {
+  const auto ms = context.read_watchdog ? context.read_watchdog->limit().count() : 0;
+  Reply reply = ErrorReply(408, "request_timeout",
+                           "the body did not arrive in full" +
+                               (ms > 0 ? " within " + std::to_string(ms) + " ms" : std::string()));
+  reply.close = true;
+  return reply;
 }
 
 ingest::Headers CollectHeaders(const Poco::Net::HTTPServerRequest& request) {
@@ -134,7 +158,14 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
     return TooLarge(limit);
   }
   std::string body;
-  if (!ReadBody(request, limit, body)) return TooLarge(limit);
+  switch (ReadBody(context, request, limit, body)) {
+    case BodyRead::kTooLarge:
+      return TooLarge(limit);
+    case BodyRead::kIncomplete:
+      return Incomplete(context);
+    case BodyRead::kComplete:
+      break;
+  }
 
   const sdk::ChannelPlugin& plugin = *loaded->plugin;
   ingest::Headers headers;

@@ -16,10 +16,13 @@
 
 namespace mccig::http {
 
+class ReadWatchdog;
+
 struct ServerContext {
   std::atomic<std::shared_ptr<const plugins::PluginRegistry>> registry{};
   admission::Admission* admission = nullptr;  // not owned; outlives the server
   std::size_t body_limit_bytes = 1 << 20;
+  ReadWatchdog* read_watchdog = nullptr;  // set by HttpServer: the body read deadline
   // Null: no authentication at all (auth.mode none, or tests of other parts).
   const auth::Authenticator* auth = nullptr;
   // server.public_base_url; empty: http://<Host header>.

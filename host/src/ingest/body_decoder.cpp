@@ -1,6 +1,8 @@
 // body_decoder.cpp — see body_decoder.h.
 #include "ingest/body_decoder.h"
 
+#include <algorithm>
+#include <functional>
 #include <string>
 
 namespace mccig::ingest {
@@ -114,10 +116,71 @@ sdk::Result<sdk::BodyFormat> MatchMediaType(std::string_view content_type,
   return sdk::Error{"unsupported_media_type", got + " is not accepted here; use " + names, {}};
 }
 
+namespace {
+
+// Thrown from the parser callback to stop parsing with a message.
+struct Refused {
+  std::string message;
+};
+
+// The DOM builder nlohmann::json::parse uses, plus two refusals it does not
+// make: nesting deeper than kMaxJsonDepth and a key repeated in one object
+// (rather than silently keeping one of the values). A SAX handler, so the
+// checks cost a comparison per key, not a second pass.
+class StrictDomBuilder : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<nlohmann::json>;
+
+ public:
+  explicit StrictDomBuilder(nlohmann::json& result) : Base(result, /*allow_exceptions=*/true) {}
+
+  bool start_object(std::size_t elements) {
+    Enter();
+    if (keys_.size() <= objects_) keys_.emplace_back();
+    keys_[objects_++].clear();
+    return Base::start_object(elements);
+  }
+  bool end_object() {
+    --depth_;
+    --objects_;
+    return Base::end_object();
+  }
+  bool start_array(std::size_t elements) {
+    Enter();
+    return Base::start_array(elements);
+  }
+  bool end_array() {
+    --depth_;
+    return Base::end_array();
+  }
+  bool key(std::string& key) {
+    std::vector<std::string>& seen = keys_[objects_ - 1];
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      throw Refused{"duplicate key '" + key + "' in a JSON object"};
+    }
+    seen.push_back(key);
+    return Base::key(key);
+  }
+
+ private:
+  void Enter() {
+    if (++depth_ > kMaxJsonDepth) {
+      throw Refused{"JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+    }
+  }
+  int depth_ = 0;
+  std::size_t objects_ = 0;
+  std::vector<std::vector<std::string>> keys_;  // per open object, reused across objects
+};
+
+}  // namespace
+
 sdk::Result<nlohmann::json> DecodeJson(std::string_view body) {
   nlohmann::json value;
   try {
-    value = nlohmann::json::parse(body);
+    StrictDomBuilder builder(value);
+    nlohmann::json::sax_parse(body, &builder);
+  } catch (const Refused& refused) {
+    return sdk::Error{"invalid_json", refused.message, {}};
   } catch (const nlohmann::json::parse_error& e) {
     // what() reads "[json.exception.parse_error.101] parse error at line 1, column 5: …".
     const std::string what = e.what();
@@ -126,11 +189,51 @@ sdk::Result<nlohmann::json> DecodeJson(std::string_view body) {
                       "malformed JSON at byte " + std::to_string(e.byte) + ": " +
                           (detail == std::string::npos ? what : what.substr(detail)),
                       {}};
+  } catch (const nlohmann::json::exception& e) {
+    // out_of_range.406: a number beyond a double's range.
+    const std::string what = e.what();
+    const auto bracket = what.find("] ");
+    return sdk::Error{
+        "invalid_json", bracket == std::string::npos ? what : what.substr(bracket + 2), {}};
   }
   if (!value.is_object()) {
     return sdk::Error{"invalid_body", "the body must be a JSON object", {}};
   }
   return value;
+}
+
+namespace {
+
+bool HasNul(const std::string& s) {
+  return s.find('\0') != std::string::npos;
+}
+
+void FindNul(const nlohmann::json& value, const std::string& path, std::vector<std::string>& out) {
+  if (value.is_string()) {
+    if (HasNul(value.get_ref<const std::string&>())) out.push_back(path);
+  } else if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      const std::string child_path = path.empty() ? key : path + "." + key;
+      if (HasNul(key)) out.push_back(child_path);
+      FindNul(child, child_path, out);
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      FindNul(value[i], path + "[" + std::to_string(i) + "]", out);
+    }
+  }
+}
+
+}  // namespace
+
+sdk::FieldErrors NulCharacterErrors(const nlohmann::json& payload) {
+  std::vector<std::string> paths;
+  FindNul(payload, "", paths);
+  sdk::FieldErrors errors;
+  for (auto& p : paths) {
+    errors.push_back({std::move(p), "must not contain NUL characters"});
+  }
+  return errors;
 }
 
 sdk::Result<nlohmann::json> DecodeForm(std::string_view body) {

@@ -19,7 +19,14 @@ namespace mccig::ingest {
 sdk::Result<sdk::BodyFormat> MatchMediaType(std::string_view content_type,
                                             std::span<const sdk::BodyFormat> accepted);
 
-// A JSON object; malformed JSON is reported with the byte where parsing failed.
+// Deeper JSON is refused: no real payload nests this far, and a deep one
+// costs stack and time everywhere it is walked.
+inline constexpr int kMaxJsonDepth = 32;
+
+// A JSON object; malformed JSON is reported with the byte where parsing
+// failed. Refused too: nesting deeper than kMaxJsonDepth, a key repeated in
+// one object (rather than silently keeping one of the values), invalid
+// UTF-8, numbers beyond a double's range.
 sdk::Result<nlohmann::json> DecodeJson(std::string_view body);
 
 // application/x-www-form-urlencoded → object of strings. A key repeated gives
@@ -27,5 +34,10 @@ sdk::Result<nlohmann::json> DecodeJson(std::string_view body);
 sdk::Result<nlohmann::json> DecodeForm(std::string_view body);
 
 bool IsValidUtf8(std::string_view text) noexcept;
+
+// One error per string anywhere in the payload (keys included) holding a
+// NUL character: PostgreSQL can store none of them, so such a payload must
+// be refused at the door, not accepted and then dead-lettered.
+sdk::FieldErrors NulCharacterErrors(const nlohmann::json& payload);
 
 }  // namespace mccig::ingest

@@ -89,6 +89,9 @@ sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugi
   const sdk::PluginInfo& info = plugin.Info();
   sdk::Result<nlohmann::json> payload = Decode(info, request);
   if (!payload) return payload.error();
+  if (sdk::FieldErrors nul = NulCharacterErrors(payload.value()); !nul.empty()) {
+    return sdk::Error::Validation(std::move(nul));
+  }
 
   bool filled_tenant = false;
   if (request.caller != nullptr) {

@@ -71,5 +71,46 @@ TEST(IsValidUtf8, RejectsOverlongsAndSurrogates) {
   EXPECT_FALSE(IsValidUtf8("\xe6\xbc"));          // truncated
 }
 
+TEST(DecodeJson, RefusesDeepNesting) {
+  std::string deep(kMaxJsonDepth, '[');
+  deep = "{\"a\":" + deep + std::string(kMaxJsonDepth, ']') + "}";
+  auto r = DecodeJson(deep);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "invalid_json");
+  EXPECT_NE(r.error().message.find("nested deeper than 32"), std::string::npos);
+  std::string fine(kMaxJsonDepth - 2, '[');
+  EXPECT_TRUE(DecodeJson("{\"a\":" + fine + std::string(kMaxJsonDepth - 2, ']') + "}"));
+  // Far deeper than any stack would take recursively: refused, not a crash.
+  EXPECT_FALSE(DecodeJson(std::string(100000, '[')));
+}
+
+TEST(DecodeJson, RefusesDuplicateKeysAtAnyDepth) {
+  auto top = DecodeJson(R"({"MessageSid":"a","MessageSid":"b"})");
+  ASSERT_FALSE(top);
+  EXPECT_EQ(top.error().message, "duplicate key 'MessageSid' in a JSON object");
+  EXPECT_FALSE(DecodeJson(R"({"m":{"x":1,"y":{"z":1},"x":2}})"));
+  EXPECT_TRUE(DecodeJson(R"({"m":{"x":1},"n":{"x":1},"x":[{"x":1},{"x":2}]})"))
+      << "the same key in different objects is fine";
+}
+
+TEST(DecodeJson, RefusesInvalidUtf8AndHugeNumbers) {
+  EXPECT_EQ(DecodeJson("{\"a\":\"\xff\"}").error().code, "invalid_json");
+  EXPECT_EQ(DecodeJson(R"({"a":"\ud800"})").error().code, "invalid_json") << "lone surrogate";
+  EXPECT_EQ(DecodeJson(R"({"a":1e400})").error().code, "invalid_json");
+}
+
+TEST(NulCharacterErrors, NamesEveryPlace) {
+  const nlohmann::json payload = {{"ok", "x"},
+                                  {"Body", std::string("a\0b", 3)},
+                                  {"meta", {{"list", {"fine", std::string("\0", 1)}}}},
+                                  {std::string("k\0", 2), 1}};
+  const auto errors = NulCharacterErrors(payload);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].field, "Body");
+  EXPECT_EQ(errors[1].field, std::string("k\0", 2));
+  EXPECT_EQ(errors[2].field, "meta.list[1]");
+  EXPECT_TRUE(NulCharacterErrors(nlohmann::json{{"a", "b"}}).empty());
+}
+
 }  // namespace
 }  // namespace mccig::ingest

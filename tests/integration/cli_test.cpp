@@ -12,13 +12,6 @@
 namespace mccig {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(ConfigCheckCommand, SigningSecretNeedsAPluginWithAVerifier) {
   const std::string dir = ::testing::TempDir();
   std::ofstream(dir + "/secrets.yaml")
@@ -32,7 +25,7 @@ TEST(ConfigCheckCommand, SigningSecretNeedsAPluginWithAVerifier) {
   EXPECT_EQ(testing::WaitExit(
                 testing::Spawn({MCCIG_BINARY, "config", "check", dir + "/secrets.yaml"}, {}, out)),
             2);
-  const std::string text = ReadFile(out);
+  const std::string text = testing::ReadFile(out);
   EXPECT_NE(text.find("tenants[0].signing_secrets.chat: plugin 'chat' has no request verifier"),
             std::string::npos)
       << text;
@@ -46,7 +39,7 @@ TEST(KeyCommand, NewPrintsAKeyAndItsHash) {
   const std::string out = ::testing::TempDir() + "/key.out";
   std::remove(out.c_str());
   ASSERT_EQ(testing::WaitExit(testing::Spawn({MCCIG_BINARY, "key", "new"}, {}, out)), 0);
-  std::istringstream lines(ReadFile(out));
+  std::istringstream lines(testing::ReadFile(out));
   std::string key_label, key, sha_label, sha;
   lines >> key_label >> key >> sha_label >> sha;
   EXPECT_EQ(key_label, "key:");

@@ -260,5 +260,32 @@ TEST_F(HttpIngestTest, TooManyOrTooLongHeadersAreRefused) {
   EXPECT_EQ(PostJson(port(), "/v1/ingest/sms", kSms).status, 201);
 }
 
+TEST_F(HttpIngestTest, CorsPreflightAndResponsesAsConfigured) {
+  context_.cors = http::CorsPolicy(true, "https://console.example");
+  auto preflight = HttpCall(port(), "OPTIONS", "/v1/ingest/sms", "", "",
+                            {{"Origin", "https://console.example"},
+                             {"Access-Control-Request-Method", "POST"},
+                             {"Access-Control-Request-Headers", "content-type,x-api-key"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.headers["Access-Control-Allow-Origin"], "https://console.example");
+  EXPECT_NE(preflight.headers["Access-Control-Allow-Headers"].find("X-API-Key"), std::string::npos);
+  EXPECT_EQ(preflight.body, "");
+
+  auto post = HttpCall(port(), "POST", "/v1/ingest/sms", kSms.dump(), "application/json",
+                       {{"Origin", "https://console.example"}});
+  EXPECT_EQ(post.status, 201);
+  EXPECT_EQ(post.headers["Access-Control-Allow-Origin"], "https://console.example");
+
+  const auto other =
+      HttpCall(port(), "OPTIONS", "/v1/ingest/sms", "", "",
+               {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.headers.count("Access-Control-Allow-Origin"), 0u);
+  context_.cors = http::CorsPolicy();
+  const auto off =
+      HttpCall(port(), "GET", "/healthz", "", "", {{"Origin", "https://console.example"}});
+  EXPECT_EQ(off.headers.count("Access-Control-Allow-Origin"), 0u);
+}
+
 }  // namespace
 }  // namespace mccig

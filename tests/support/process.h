@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,6 +53,14 @@ inline int WaitExit(pid_t pid) {
 // Runs a command to completion; its exit code.
 inline int RunCommand(std::vector<std::string> argv, const std::string& output_file = "") {
   return WaitExit(Spawn(std::move(argv), {}, output_file));
+}
+
+// A whole file (a process's output); empty when it does not exist.
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace mccig::testing

@@ -110,6 +110,7 @@ int Serve(const std::string& config_path, Roles roles) {
   http::ServerContext context;
   context.auth = authenticator.get();
   context.public_base_url = config.public_base_url;
+  context.cors = http::CorsPolicy(config.cors_enabled, config.cors_origin);
   context.registry.store(loaded->registry);
   context.admission = &admission;
   context.body_limit_bytes = config.body_limit_bytes;

@@ -42,8 +42,15 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
     Reply reply;
+    const std::string origin = request.get("Origin", "");
     try {
-      reply = Dispatch(context_, request);
+      if (request.getMethod() == "OPTIONS" && context_.cors.enabled() &&
+          request.has("Access-Control-Request-Method")) {
+        reply = context_.cors.Preflight(origin);
+      } else {
+        reply = Dispatch(context_, request);
+        for (auto& h : context_.cors.Headers(origin)) reply.headers.push_back(std::move(h));
+      }
     } catch (const std::exception& e) {
       spdlog::error("{} {} failed: {}", request.getMethod(), request.getURI(), e.what());
       reply = ErrorReply(500, "internal_error", "unexpected error; this is a bug");

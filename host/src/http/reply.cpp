@@ -47,6 +47,11 @@ void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply) {
   response.setContentType("application/json");
   for (const auto& [name, value] : reply.headers) response.set(name, value);
   if (reply.close) response.setKeepAlive(false);
+  if (reply.body.is_null()) {  // 204 and the like: no body at all
+    response.setContentLength(0);
+    response.send();
+    return;
+  }
   const std::string body =
       reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   response.sendBuffer(body.data(), body.size());

@@ -21,7 +21,7 @@ namespace mccig::http {
 
 struct Reply {
   int status = 200;
-  nlohmann::json body = nlohmann::json::object();
+  nlohmann::json body = nlohmann::json::object();  // null: no body (204)
   std::vector<std::pair<std::string, std::string>> headers{};
   bool close = false;  // close the connection afterwards (body left unread)
 };

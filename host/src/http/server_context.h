@@ -10,6 +10,7 @@
 
 #include "admission/admission.h"
 #include "auth/authenticator.h"
+#include "http/cors.h"
 #include "plugins/plugin_registry.h"
 #include "queue/stream_queue.h"
 #include "store/event_queries.h"
@@ -22,6 +23,7 @@ struct ServerContext {
   std::atomic<std::shared_ptr<const plugins::PluginRegistry>> registry{};
   admission::Admission* admission = nullptr;  // not owned; outlives the server
   std::size_t body_limit_bytes = 1 << 20;
+  CorsPolicy cors{};                      // disabled unless configured
   ReadWatchdog* read_watchdog = nullptr;  // set by HttpServer: the body read deadline
   // Null: no authentication at all (auth.mode none, or tests of other parts).
   const auth::Authenticator* auth = nullptr;

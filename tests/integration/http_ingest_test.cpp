@@ -287,5 +287,63 @@ TEST_F(HttpIngestTest, CorsPreflightAndResponsesAsConfigured) {
   EXPECT_EQ(off.headers.count("Access-Control-Allow-Origin"), 0u);
 }
 
+TEST(HttpOverload, ExcessConnectionsGet503NotATimeout) {
+  // Two threads, both held by clients that send half a body; four more
+  // connections may wait, and above one waiting the gateway sheds.
+  testing::FakeAdmission admission;
+  http::ServerContext context;
+  context.registry.store(testing::BundledRegistry());
+  context.admission = &admission;
+  http::HttpServer server(
+      http::ServerOptions{
+          .port = 0, .threads = 2, .max_queued = 4, .read_timeout_ms = 1000, .shed_queue_depth = 1},
+      context);
+  server.Start();
+  std::vector<std::thread> holders;
+  for (int i = 0; i < 2; ++i) {
+    holders.emplace_back([&] {
+      RawExchange(server.port(),
+                  "POST /v1/ingest/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 100\r\n\r\n{");
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto start = std::chrono::steady_clock::now();
+  std::mutex mutex;
+  std::vector<testing::HttpResult> answers;
+  int refused = 0;
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.emplace_back([&, i] {
+      nlohmann::json body = kSms;
+      body["MessageSid"] = "SM-load-" + std::to_string(i);
+      try {
+        auto r = PostJson(server.port(), "/v1/ingest/sms", body);
+        std::lock_guard lock(mutex);
+        answers.push_back(std::move(r));
+      } catch (const std::exception&) {
+        std::lock_guard lock(mutex);
+        ++refused;  // beyond max_queued: the connection is closed
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  for (auto& t : holders) t.join();
+  server.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  int shed = 0;
+  for (const auto& a : answers) {
+    if (a.status == 503) {
+      ++shed;
+      EXPECT_EQ(a.Json()["error"], "overloaded");
+      EXPECT_EQ(a.headers.at("Retry-After"), "1");
+    } else {
+      EXPECT_EQ(a.status, 201) << a.body;
+    }
+  }
+  EXPECT_GE(shed, 1) << answers.size() << " answered, " << refused << " refused";
+  EXPECT_EQ(static_cast<int>(answers.size()) + refused, 6);
+}
+
 }  // namespace
 }  // namespace mccig

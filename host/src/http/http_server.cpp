@@ -16,6 +16,15 @@
 #include "http/reply.h"
 
 namespace mccig::http {
+
+// Load shedding: when more connections wait for a thread than the server
+// can serve soon, answer them 503 at once (no body read, no admission) so
+// the queue drains in microseconds instead of every client timing out.
+struct Shedding {
+  const Poco::Net::TCPServer* server = nullptr;  // set once the server exists
+  int queue_depth = 0;                           // shed above this many waiting
+};
+
 namespace {
 
 // The route after `prefix`, or empty when `path` does not start with it.
@@ -35,12 +44,24 @@ Reply Dispatch(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
   return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
 }
 
+Reply Overloaded() {
+  Reply reply = ErrorReply(503, "overloaded", "the gateway is overloaded; retry shortly");
+  reply.headers = {{"Retry-After", "1"}};
+  reply.close = true;
+  return reply;
+}
+
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit Handler(ServerContext& context) : context_(context) {}
+  Handler(ServerContext& context, const Shedding& shedding)
+      : context_(context), shedding_(shedding) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
+    if (shedding_.server != nullptr &&
+        shedding_.server->queuedConnections() > shedding_.queue_depth) {
+      return Send(response, Overloaded());
+    }
     Reply reply;
     const std::string origin = request.get("Origin", "");
     try {
@@ -60,18 +81,21 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   ServerContext& context_;
+  const Shedding& shedding_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit Factory(ServerContext& context) : context_(context) {}
+  Factory(ServerContext& context, const Shedding& shedding)
+      : context_(context), shedding_(shedding) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(context_);
+    return new Handler(context_, shedding_);
   }
 
  private:
   ServerContext& context_;
+  const Shedding& shedding_;
 };
 
 }  // namespace
@@ -95,7 +119,12 @@ HttpServer::HttpServer(const ServerOptions& options, ServerContext& context)
   // idle time before Stop() returns; keep it short so a drain never stalls.
   params->setThreadIdleTime(Poco::Timespan(1, 0));
   pool_ = std::make_unique<Poco::ThreadPool>(2, options.threads);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(context), *pool_, socket, params);
+  shedding_ = std::make_unique<Shedding>();
+  shedding_->queue_depth =
+      options.shed_queue_depth > 0 ? options.shed_queue_depth : std::max(1, options.max_queued / 2);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(context, *shedding_), *pool_,
+                                                    socket, params);
+  shedding_->server = server_.get();
 }
 
 HttpServer::~HttpServer() {

@@ -3,7 +3,8 @@
 // Routes: POST /v1/ingest/{route} and its alias /ingest/{route}; GET /healthz.
 // Everything else is a JSON 404. A bounded thread pool serves connections and
 // a bounded accept queue holds the rest, so overload queues briefly instead
-// of spawning threads without limit. Start/Stop from one thread only.
+// of spawning threads without limit; past shed_queue_depth waiting
+// connections are answered 503 at once. Start/Stop from one thread only.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,9 @@ struct ServerOptions {
   // A request's body must arrive within this (408 otherwise); also Poco's
   // per-read socket timeout.
   int64_t read_timeout_ms = 10'000;
+  // More connections waiting than this are answered 503 at once (load
+  // shedding); 0: half of max_queued. Beyond max_queued Poco refuses them.
+  int shed_queue_depth = 0;
 };
 
 class HttpServer {
@@ -45,6 +49,7 @@ class HttpServer {
 
  private:
   std::unique_ptr<class ReadWatchdog> watchdog_;
+  std::unique_ptr<struct Shedding> shedding_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   uint16_t port_ = 0;

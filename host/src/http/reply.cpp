@@ -13,8 +13,8 @@ int StatusFor(const std::string& code) {
       {"unauthorized", 401},       {"forbidden", 403},         {"not_found", 404},
       {"method_not_allowed", 405}, {"payload_too_large", 413}, {"unsupported_media_type", 415},
       {"rate_limited", 429},       {"unavailable", 503},       {"plugin_error", 500},
-      {"request_timeout", 408},    {"db_unavailable", 503},    {"redis_error", 503},
-      {"invalid_parameter", 400},
+      {"request_timeout", 408},    {"overloaded", 503},        {"db_unavailable", 503},
+      {"redis_error", 503},        {"invalid_parameter", 400},
   };
   const auto it = kStatus.find(code);
   return it == kStatus.end() ? 500 : it->second;

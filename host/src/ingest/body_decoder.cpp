@@ -224,9 +224,25 @@ void FindNul(const nlohmann::json& value, const std::string& path, std::vector<s
   }
 }
 
+// The common case, without building a path per field.
+bool ContainsNul(const nlohmann::json& value) {
+  if (value.is_string()) return HasNul(value.get_ref<const std::string&>());
+  if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      if (HasNul(key) || ContainsNul(child)) return true;
+    }
+  } else if (value.is_array()) {
+    for (const auto& child : value) {
+      if (ContainsNul(child)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 sdk::FieldErrors NulCharacterErrors(const nlohmann::json& payload) {
+  if (!ContainsNul(payload)) return {};
   std::vector<std::string> paths;
   FindNul(payload, "", paths);
   sdk::FieldErrors errors;

@@ -15,7 +15,7 @@ MCCIG_PACKAGES=(
   cmake g++ ninja-build pkg-config
   libboost-dev libboost-filesystem-dev libpoco-dev libhiredis-dev libpqxx-dev
   libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev
-  libssl-dev redis-server postgresql
+  libssl-dev prometheus-cpp-dev redis-server postgresql prometheus
 )
 
 log() { printf '\033[1m[mccig]\033[0m %s\n' "$*" >&2; }

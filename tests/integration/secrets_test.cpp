@@ -1,7 +1,8 @@
 // No secret ever reaches a log line or an answer: a real `mccig run` with
 // every kind of secret configured (a Redis password and a PostgreSQL
 // password in the URLs, tenant API keys, an admin token, a provider signing
-// secret from the environment) serves good and bad requests at debug level
+// secret from the environment) serves good and bad requests at debug level,
+// /metrics and /health included,
 // while PostgreSQL is unreachable (so connection errors are logged too);
 // then the log and every answer are searched for each secret.
 #include <fstream>
@@ -91,6 +92,8 @@ TEST(Secrets, NeverInLogsOrAnswers) {
       << "PostgreSQL is unreachable";
   EXPECT_EQ(call("GET", "/v1/internal/dlq", "", "", {{"Authorization", "Bearer wrong-Key-0000"}}),
             401);
+  EXPECT_EQ(call("GET", "/metrics", "", "", {}), 200);
+  EXPECT_EQ(call("GET", "/health", "", "", {}), 503) << "PostgreSQL is unreachable";
   std::this_thread::sleep_for(std::chrono::milliseconds(600));  // worker retries get logged
   kill(gateway, SIGTERM);
   EXPECT_EQ(testing::WaitExit(gateway), 0);

@@ -23,6 +23,7 @@
 #include "support/http_client.h"
 #include "support/plugins.h"
 #include "support/postgres.h"
+#include "support/process.h"
 #include "support/redis_server.h"
 #include "worker/worker.h"
 
@@ -90,11 +91,13 @@ class WorkerTest : public ::testing::Test {
     context_.internal_endpoints = true;
     context_.queue = queue_.get();
     context_.queries = queries_.get();
+    context_.metrics = &metrics_;
     server_ =
         std::make_unique<http::HttpServer>(http::ServerOptions{.port = 0, .threads = 8}, context_);
     server_->Start();
   }
   void TearDown() override {
+    context_.worker_stats = nullptr;
     if (worker_) worker_->Stop();
     server_->Stop();
   }
@@ -103,6 +106,8 @@ class WorkerTest : public ::testing::Test {
     const std::string url = db_url_;
     worker_ = std::make_unique<worker::Worker>(
         *queue_, [url] { return std::make_unique<store::PgEventStore>(url); }, options);
+    worker_->set_observer(&metrics_);
+    context_.worker_stats = &worker_->stats();
     worker_->Start();
   }
   void Migrate() {
@@ -152,6 +157,7 @@ class WorkerTest : public ::testing::Test {
   std::unique_ptr<queue::StreamQueue> queue_;
   std::unique_ptr<store::EventQueries> queries_;
   std::unique_ptr<admission::RedisAdmission> admission_;
+  ops::Metrics metrics_{{"acme", "globex"}};
   http::ServerContext context_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<worker::Worker> worker_;
@@ -368,6 +374,69 @@ TEST_F(WorkerTest, StreamFlushedUnderTheWorkerIsRecreated) {
   }
   ASSERT_EQ(Post(Sms("SM-F2")).status, 201);
   EXPECT_TRUE(WaitUntil([&] { return Rows() == 2; }));
+}
+
+TEST_F(WorkerTest, ReadyzChecksRedisPostgresMigrationsAndPlugins) {
+  auto before = Get("/readyz");
+  EXPECT_EQ(before.status, 503) << before.body;
+  EXPECT_EQ(before.Json()["status"], "not_ready");
+  EXPECT_EQ(before.Json()["checks"]["redis"]["ok"], true);
+  EXPECT_EQ(before.Json()["checks"]["postgres"]["ok"], false);
+  EXPECT_NE(before.Json()["checks"]["postgres"]["error"].get<std::string>().find("mccig migrate"),
+            std::string::npos);
+  Migrate();
+  auto ready = Get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.Json()["checks"]["plugins"]["loaded"], 3);
+  EXPECT_EQ(ready.Json()["checks"]["postgres"]["schema_version"],
+            store::Migrations().back().version);
+  EXPECT_EQ(Get("/healthz").status, 200);
+
+  redis_.Stop();
+  auto down = Get("/readyz");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.Json()["checks"]["redis"]["ok"], false);
+  EXPECT_EQ(Get("/healthz").status, 200) << "alive, just not ready";
+  redis_.Start();
+}
+
+TEST_F(WorkerTest, HealthSummarisesAndMetricsPassPromtool) {
+  StartWorker();
+  ASSERT_EQ(Post(Sms("SM-MET1")).status, 201);
+  ASSERT_EQ(Post(Sms("SM-MET1")).status, 200);
+  ASSERT_EQ(Post(Sms("SM-MET2", "unlisted-tenant")).status, 201);
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 2 && Drained(); }));
+
+  const auto health = Get("/health");
+  ASSERT_EQ(health.status, 200) << health.body;
+  EXPECT_EQ(health.Json()["status"], "ok");
+  EXPECT_EQ(health.Json()["summary"]["queue_length"], 0);
+  EXPECT_EQ(health.Json()["summary"]["worker"]["stored"], 2);
+
+  const auto metrics = Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.headers.at("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& text = metrics.body;
+  for (const char* expected :
+       {"mccig_http_requests_total{channel=\"sms\",route=\"ingest\",status=\"201\"} 2",
+        "mccig_http_requests_total{channel=\"sms\",route=\"ingest\",status=\"200\"} 1",
+        "mccig_admissions_total{outcome=\"accepted\",tenant=\"acme\"} 1",
+        "mccig_admissions_total{outcome=\"duplicate\",tenant=\"acme\"} 1",
+        "mccig_admissions_total{outcome=\"accepted\",tenant=\"other\"} 1",
+        "mccig_admission_duration_seconds_count 3", "mccig_queue_length 0", "mccig_queue_pending 0",
+        "mccig_dlq_size 0", "mccig_worker_events_stored_total 2", "mccig_worker_batch_rows_count",
+        "mccig_worker_insert_duration_seconds_bucket", "mccig_queue_oldest_age_seconds 0",
+        "mccig_build_info{version="}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  // The exposition format, checked by Prometheus's own linter.
+  const std::string file = ::testing::TempDir() + "/metrics.txt";
+  std::ofstream(file) << text;
+  const std::string lint = ::testing::TempDir() + "/promtool.out";
+  std::remove(lint.c_str());
+  const int rc = testing::WaitExit(
+      testing::Spawn({"/bin/sh", "-c", "promtool check metrics < '" + file + "'"}, {}, lint));
+  EXPECT_EQ(rc, 0) << "promtool (Debian's prometheus package) says:\n" << testing::ReadFile(lint);
 }
 
 // Tests that stop PostgreSQL run it privately, so no other test notices.

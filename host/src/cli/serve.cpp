@@ -8,6 +8,7 @@
 // its batches and acks them; the process exits 0.
 #include <csignal>
 #include <iostream>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -82,6 +83,92 @@ void LogRoutes(const plugins::PluginRegistry& registry) {
 
 }  // namespace
 
+namespace {
+
+// Everything one process runs, in construction order (destroyed in
+// reverse: the server and worker stop before what they use goes away).
+class Gateway {
+ public:
+  Gateway(const config::Config& config, std::shared_ptr<const plugins::PluginRegistry> registry,
+          const redis::Endpoint& endpoint, Roles roles)
+      : config_(config),
+        pool_(endpoint, redis::PoolOptions{.size = PoolSize(config, roles)}),
+        queue_(pool_),
+        queries_(config.database_url),
+        admission_(pool_, admission::AdmissionSettings::FromConfig(config)),
+        metrics_(TenantIds(config)) {
+    if (config.auth_mode == config::AuthMode::kApiKey) {
+      authenticator_ = std::make_unique<auth::Authenticator>(config);
+    }
+    metrics_.SetPluginsLoaded(static_cast<int>(registry->plugins().size()));
+    context_.registry.store(std::move(registry));
+    context_.admission = &admission_;
+    context_.auth = authenticator_.get();
+    context_.metrics = &metrics_;
+    context_.public_base_url = config.public_base_url;
+    context_.cors = http::CorsPolicy(config.cors_enabled, config.cors_origin);
+    context_.body_limit_bytes = config.body_limit_bytes;
+    context_.simulation_mode = config.simulation_mode;
+    context_.internal_endpoints = config.internal_endpoints;
+    context_.queue = &queue_;
+    context_.queries = &queries_;
+    if (roles.worker) {
+      const std::string database_url = config.database_url;
+      worker_ = std::make_unique<worker::Worker>(
+          queue_, [database_url] { return std::make_unique<store::PgEventStore>(database_url); },
+          worker::WorkerOptions::FromConfig(config));
+      worker_->set_observer(&metrics_);
+      context_.worker_stats = &worker_->stats();
+    }
+  }
+
+  // Throws when the address cannot be bound.
+  void StartHttp() {
+    server_ = std::make_unique<http::HttpServer>(
+        http::ServerOptions{.host = config_.listen_host,
+                            .port = config_.port,
+                            .threads = config_.http_threads,
+                            .max_queued = config_.http_max_queued,
+                            .read_timeout_ms = config_.read_timeout_ms},
+        context_);
+    server_->Start();
+  }
+  void StartWorker() {
+    if (worker_) worker_->Start();
+  }
+  // The server first: no new request while the worker finishes its batch.
+  void Stop() {
+    if (server_) server_->Stop();
+    if (worker_) worker_->Stop();
+  }
+  uint16_t port() const { return server_ ? server_->port() : 0; }
+
+ private:
+  static std::size_t PoolSize(const config::Config& c, Roles roles) {
+    // One lease per request thread, one per consumer (its blocking read), one spare.
+    return static_cast<std::size_t>((roles.http ? c.http_threads : 0) +
+                                    (roles.worker ? c.worker_concurrency : 0) + 1);
+  }
+  static std::set<std::string> TenantIds(const config::Config& c) {
+    std::set<std::string> ids;
+    for (const auto& t : c.tenants) ids.insert(t.id);
+    return ids;
+  }
+
+  const config::Config& config_;
+  redis::Pool pool_;
+  queue::StreamQueue queue_;
+  store::EventQueries queries_;
+  admission::RedisAdmission admission_;
+  ops::Metrics metrics_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  http::ServerContext context_;
+  std::unique_ptr<worker::Worker> worker_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace
+
 int Serve(const std::string& config_path, Roles roles) {
   const sigset_t signals = BlockTerminationSignals();
   std::optional<Loaded> loaded = LoadEverything(config_path);
@@ -94,70 +181,32 @@ int Serve(const std::string& config_path, Roles roles) {
     std::cerr << config_path << ": redis.url: " << endpoint.error().message << "\n";
     return kExitUsage;
   }
-  // One lease per request thread, one per consumer (its blocking read), one spare.
-  const int connections =
-      (roles.http ? config.http_threads : 0) + (roles.worker ? config.worker_concurrency : 0) + 1;
-  redis::Pool pool(endpoint.value(),
-                   redis::PoolOptions{.size = static_cast<std::size_t>(connections)});
-  queue::StreamQueue queue(pool);
-  store::EventQueries queries(config.database_url);
-  admission::RedisAdmission admission(pool, admission::AdmissionSettings::FromConfig(config));
-
-  std::unique_ptr<auth::Authenticator> authenticator;
-  if (config.auth_mode == config::AuthMode::kApiKey) {
-    authenticator = std::make_unique<auth::Authenticator>(config);
-  }
-  http::ServerContext context;
-  context.auth = authenticator.get();
-  context.public_base_url = config.public_base_url;
-  context.cors = http::CorsPolicy(config.cors_enabled, config.cors_origin);
-  context.registry.store(loaded->registry);
-  context.admission = &admission;
-  context.body_limit_bytes = config.body_limit_bytes;
-  context.simulation_mode = config.simulation_mode;
-  context.internal_endpoints = config.internal_endpoints;
-  context.queue = &queue;
-  context.queries = &queries;
-
-  std::unique_ptr<http::HttpServer> server;
+  Gateway gateway(config, loaded->registry, endpoint.value(), roles);
   if (roles.http) {
     if (!roles.worker) TryMigrate(config.database_url);
     try {
-      server = std::make_unique<http::HttpServer>(
-          http::ServerOptions{.host = config.listen_host,
-                              .port = config.port,
-                              .threads = config.http_threads,
-                              .max_queued = config.http_max_queued,
-                              .read_timeout_ms = config.read_timeout_ms},
-          context);
+      gateway.StartHttp();
     } catch (const std::exception& e) {
       spdlog::critical("cannot listen on {}:{}: {}", config.listen_host, config.port, e.what());
       return kExitFailure;
     }
-    server->Start();
     spdlog::info("mccig {} listening on http://{}:{} (redis {}); plugins:", MCCIG_VERSION,
-                 config.listen_host, server->port(), endpoint.value().Describe());
+                 config.listen_host, gateway.port(), endpoint.value().Describe());
     LogRoutes(*loaded->registry);
     WarnAboutAuth(config);
-    if (config.simulation_mode)
+    if (config.simulation_mode) {
       spdlog::warn("simulation mode is on: X-Simulate-Failure is honoured");
+    }
   }
-
-  std::unique_ptr<worker::Worker> worker;
   if (roles.worker) {
-    const std::string database_url = config.database_url;
-    worker = std::make_unique<worker::Worker>(
-        queue, [database_url] { return std::make_unique<store::PgEventStore>(database_url); },
-        worker::WorkerOptions::FromConfig(config));
-    worker->Start();
+    gateway.StartWorker();
     spdlog::info("worker writing to {}", store::RedactUrl(config.database_url));
   }
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("received {}, draining", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-  if (server) server->Stop();
-  if (worker) worker->Stop();
+  gateway.Stop();
   spdlog::info("stopped");
   return kExitOk;
 }

@@ -12,6 +12,7 @@
 
 #include "http/ingest_handler.h"
 #include "http/internal_handler.h"
+#include "http/ops_handler.h"
 #include "http/read_watchdog.h"
 #include "http/reply.h"
 
@@ -40,8 +41,29 @@ Reply Dispatch(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
   if (route.empty()) route = After(path, "/ingest/");
   if (!route.empty()) return HandleIngest(context, route, request);
   if (path.starts_with(kInternalPrefix)) return HandleInternal(context, path, request);
-  if (path == "/healthz") return Reply{.status = 200, .body = {{"status", "ok"}}};
+  if (request.getMethod() == "GET") {
+    if (std::optional<Reply> ops = HandleOps(context, path)) return std::move(*ops);
+  }
   return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
+}
+
+// The route and channel labels of a request, for the requests metric.
+// Bounded: unknown paths are "other", unknown ingest routes "unknown".
+std::pair<std::string, std::string> MetricLabels(const ServerContext& context,
+                                                 const std::string& uri) {
+  const std::string_view path = std::string_view(uri).substr(0, uri.find('?'));
+  std::string_view route = After(path, "/v1/ingest/");
+  if (route.empty()) route = After(path, "/ingest/");
+  if (!route.empty()) {
+    const auto registry = context.registry.load();
+    const plugins::LoadedPlugin* p = registry ? registry->Find(route) : nullptr;
+    return {"ingest", p ? std::string(sdk::ChannelName(p->plugin->Info().channel)) : "unknown"};
+  }
+  if (path.starts_with(kInternalPrefix)) return {"internal", ""};
+  for (const char* ops : {"/healthz", "/readyz", "/health", "/metrics"}) {
+    if (path == ops) return {ops + 1, ""};
+  }
+  return {"other", ""};
 }
 
 Reply Overloaded() {
@@ -58,25 +80,33 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
+    const Reply reply = Answer(request);
+    if (context_.metrics != nullptr) {
+      const auto [route, channel] = MetricLabels(context_, request.getURI());
+      context_.metrics->ObserveRequest(route, channel, reply.status);
+    }
+    if (!response.sent()) Send(response, reply);
+  }
+
+ private:
+  Reply Answer(Poco::Net::HTTPServerRequest& request) {
     if (shedding_.server != nullptr &&
         shedding_.server->queuedConnections() > shedding_.queue_depth) {
-      return Send(response, Overloaded());
+      return Overloaded();
     }
-    Reply reply;
     const std::string origin = request.get("Origin", "");
     try {
       if (request.getMethod() == "OPTIONS" && context_.cors.enabled() &&
           request.has("Access-Control-Request-Method")) {
-        reply = context_.cors.Preflight(origin);
-      } else {
-        reply = Dispatch(context_, request);
-        for (auto& h : context_.cors.Headers(origin)) reply.headers.push_back(std::move(h));
+        return context_.cors.Preflight(origin);
       }
+      Reply reply = Dispatch(context_, request);
+      for (auto& h : context_.cors.Headers(origin)) reply.headers.push_back(std::move(h));
+      return reply;
     } catch (const std::exception& e) {
       spdlog::error("{} {} failed: {}", request.getMethod(), request.getURI(), e.what());
-      reply = ErrorReply(500, "internal_error", "unexpected error; this is a bug");
+      return ErrorReply(500, "internal_error", "unexpected error; this is a bug");
     }
-    if (!response.sent()) Send(response, reply);
   }
 
  private:

@@ -1,6 +1,7 @@
 // ingest_handler.cpp — see ingest_handler.h.
 #include "http/ingest_handler.h"
 
+#include <chrono>
 #include <istream>
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -70,6 +71,20 @@ Reply TooLarge(std::size_t limit) {
   reply.body["limit_bytes"] = limit;
   reply.close = true;
   return reply;
+}
+
+std::string_view OutcomeName(admission::AdmissionStatus status) {
+  switch (status) {
+    case admission::AdmissionStatus::kAccepted:
+      return "accepted";
+    case admission::AdmissionStatus::kDuplicate:
+      return "duplicate";
+    case admission::AdmissionStatus::kRateLimited:
+      return "rate_limited";
+    case admission::AdmissionStatus::kUnavailable:
+      break;
+  }
+  return "unavailable";
 }
 
 std::string TenantFromQuery(const std::string& uri) {
@@ -205,7 +220,13 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
     }
     options.simulate_worker_failure = true;
   }
+  const auto started = std::chrono::steady_clock::now();
   const admission::AdmissionResult admitted = context.admission->Admit(event.value(), options);
+  if (context.metrics != nullptr) {
+    context.metrics->ObserveAdmission(
+        event.value().tenant_id, OutcomeName(admitted.status),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   if (admitted.status == admission::AdmissionStatus::kUnavailable) {
     spdlog::warn("admission unavailable: {}", admitted.detail);
   }

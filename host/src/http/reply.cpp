@@ -44,6 +44,12 @@ Reply ErrorReply(const sdk::Error& error) {
 
 void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply) {
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+  if (!reply.content_type.empty()) {
+    response.setContentType(reply.content_type);
+    for (const auto& [name, value] : reply.headers) response.set(name, value);
+    response.sendBuffer(reply.text.data(), reply.text.size());
+    return;
+  }
   response.setContentType("application/json");
   for (const auto& [name, value] : reply.headers) response.set(name, value);
   if (reply.close) response.setKeepAlive(false);

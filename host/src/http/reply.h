@@ -24,6 +24,9 @@ struct Reply {
   nlohmann::json body = nlohmann::json::object();  // null: no body (204)
   std::vector<std::pair<std::string, std::string>> headers{};
   bool close = false;  // close the connection afterwards (body left unread)
+  // Non-JSON answers (/metrics): sent as is with this Content-Type.
+  std::string content_type{};
+  std::string text{};
 };
 
 int StatusFor(const std::string& error_code);

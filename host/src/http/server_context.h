@@ -11,6 +11,7 @@
 #include "admission/admission.h"
 #include "auth/authenticator.h"
 #include "http/cors.h"
+#include "ops/metrics.h"
 #include "plugins/plugin_registry.h"
 #include "queue/stream_queue.h"
 #include "store/event_queries.h"
@@ -23,8 +24,10 @@ struct ServerContext {
   std::atomic<std::shared_ptr<const plugins::PluginRegistry>> registry{};
   admission::Admission* admission = nullptr;  // not owned; outlives the server
   std::size_t body_limit_bytes = 1 << 20;
-  CorsPolicy cors{};                      // disabled unless configured
-  ReadWatchdog* read_watchdog = nullptr;  // set by HttpServer: the body read deadline
+  ops::Metrics* metrics = nullptr;                    // not owned; null: no /metrics
+  const worker::WorkerStats* worker_stats = nullptr;  // when this process runs the worker
+  CorsPolicy cors{};                                  // disabled unless configured
+  ReadWatchdog* read_watchdog = nullptr;              // set by HttpServer: the body read deadline
   // Null: no authentication at all (auth.mode none, or tests of other parts).
   const auth::Authenticator* auth = nullptr;
   // server.public_base_url; empty: http://<Host header>.

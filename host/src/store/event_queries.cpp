@@ -3,6 +3,8 @@
 
 #include <pqxx/nontransaction>
 
+#include "store/migrations.h"
+
 namespace mccig::store {
 
 sdk::Result<int64_t> EventQueries::CountEvents(const std::string& provider_message_id,
@@ -18,6 +20,15 @@ sdk::Result<int64_t> EventQueries::CountEvents(const std::string& provider_messa
         provider_message_id, tenant_id ? tenant_id->c_str() : nullptr,
         channel ? channel->c_str() : nullptr);
     return r[0][0].as<int64_t>();
+  });
+}
+
+sdk::Result<int> EventQueries::SchemaVersion() {
+  std::lock_guard lock(mutex_);
+  return WithConnection<int>(connection_, [](pqxx::connection& conn) {
+    auto version = AppliedVersion(conn);
+    if (!version) throw std::runtime_error(version.error().message);
+    return version.value();
   });
 }
 

@@ -24,6 +24,9 @@ class EventQueries {
                                    const std::optional<std::string>& tenant_id,
                                    const std::optional<std::string>& channel);
 
+  // The newest migration applied (0: none). Errors: "db_unavailable".
+  sdk::Result<int> SchemaVersion();
+
  private:
   std::mutex mutex_;
   Connection connection_;

@@ -127,10 +127,16 @@ std::vector<Consumer::Rejected> Consumer::StoreBatch(const std::vector<Item>& it
   for (const Item& i : items) events.push_back(i.event);
   const std::vector<std::string> ids = IdsOf(items);
   for (int attempt = 1;; ++attempt) {
+    const auto started = std::chrono::steady_clock::now();
     sdk::Result<std::size_t> stored = store_.InsertBatch(events);
     if (stored) {
       stats_.stored += static_cast<int64_t>(stored.value());
       stats_.already_stored += static_cast<int64_t>(events.size() - stored.value());
+      if (stats_.observer != nullptr) {
+        stats_.observer->OnBatchStored(
+            events.size(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      }
       Ack(ids);
       return {};
     }

@@ -36,6 +36,8 @@ class Worker {
   void Stop();
 
   const WorkerStats& stats() const { return stats_; }
+  // Told about every stored batch (metrics); call before Start.
+  void set_observer(WorkerObserver* observer) { stats_.observer = observer; }
   const WorkerOptions& options() const { return options_; }
 
  private:

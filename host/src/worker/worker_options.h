@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "config/config.h"
@@ -28,13 +29,21 @@ struct WorkerOptions {
   }
 };
 
+// Told about each stored batch (metrics). Called from consumer threads.
+class WorkerObserver {
+ public:
+  virtual ~WorkerObserver() = default;
+  virtual void OnBatchStored(std::size_t rows, double insert_seconds) = 0;
+};
+
 struct WorkerStats {
   std::atomic<int64_t> batches{0};
   std::atomic<int64_t> stored{0};          // rows inserted
   std::atomic<int64_t> already_stored{0};  // re-deliveries that found their row
   std::atomic<int64_t> retries{0};         // waits before a retry, any cause
   std::atomic<int64_t> dead_lettered{0};
-  std::atomic<int64_t> reclaimed{0};  // entries taken over from another consumer
+  std::atomic<int64_t> reclaimed{0};   // entries taken over from another consumer
+  WorkerObserver* observer = nullptr;  // set before Start; not owned
 };
 
 }  // namespace mccig::worker

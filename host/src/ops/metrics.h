@@ -1,0 +1,66 @@
+// metrics.h — what /metrics exposes, in the Prometheus text format
+// (prometheus-cpp's registry and serializer).
+//
+// Instruments fed as things happen: requests by route, channel and status;
+// admission latency; admissions by tenant and outcome; the worker's batch
+// sizes and insert latencies; plugin loads. Numbers that live elsewhere are
+// read when scraped (Render's snapshot): queue length, pending, dead
+// letters, the oldest entry's age, and the worker's running totals. Tenant
+// labels are limited to configured tenants (others count as "other"), so a
+// caller cannot grow the series without bound. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "queue/stream_queue.h"
+#include "worker/worker_options.h"
+
+namespace mccig::ops {
+
+// What is read at scrape time; each part is absent when this process does
+// not run it (serve without a worker, Redis down).
+struct Snapshot {
+  std::optional<queue::QueueStats> queue{};
+  const worker::WorkerStats* worker = nullptr;
+};
+
+class Metrics final : public worker::WorkerObserver {
+ public:
+  explicit Metrics(std::set<std::string> tenants);
+
+  void ObserveRequest(std::string_view route, std::string_view channel, int status);
+  // outcome: accepted | duplicate | rate_limited | unavailable
+  void ObserveAdmission(const std::string& tenant, std::string_view outcome, double seconds);
+  void SetPluginsLoaded(int count);
+  void CountPluginLoadFailures(int count);
+
+  // worker::WorkerObserver
+  void OnBatchStored(std::size_t rows, double insert_seconds) override;
+
+  std::string Render(const Snapshot& snapshot) const;
+
+ private:
+  std::string TenantLabel(const std::string& tenant) const;
+
+  const std::set<std::string> tenants_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Counter>& admissions_;
+  prometheus::Histogram& admission_latency_;
+  prometheus::Histogram& batch_rows_;
+  prometheus::Histogram& insert_latency_;
+  prometheus::Gauge& plugins_loaded_;
+  prometheus::Counter& plugin_load_failures_;
+};
+
+}  // namespace mccig::ops

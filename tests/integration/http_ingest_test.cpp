@@ -345,5 +345,14 @@ TEST(HttpOverload, ExcessConnectionsGet503NotATimeout) {
   EXPECT_EQ(static_cast<int>(answers.size()) + refused, 6);
 }
 
+TEST_F(HttpIngestTest, RequestIdIsEchoedOrMade) {
+  auto given = HttpCall(port(), "GET", "/healthz", "", "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(given.headers["X-Request-Id"], "abc-123");
+  auto made = HttpCall(port(), "GET", "/healthz");
+  EXPECT_EQ(made.headers["X-Request-Id"].size(), 36u) << "a UUIDv7";
+  auto unsafe = HttpCall(port(), "GET", "/healthz", "", "", {{"X-Request-Id", "a b\"c"}});
+  EXPECT_EQ(unsafe.headers["X-Request-Id"].size(), 36u) << "replaced, not echoed";
+}
+
 }  // namespace
 }  // namespace mccig

@@ -66,8 +66,9 @@ TEST(Secrets, NeverInLogsOrAnswers) {
   const std::string sms =
       R"({"tenant_id":"acme","From":"+1555","To":"+1556","Body":"hi","MessageSid":"SM1"})";
   EXPECT_EQ(call("POST", "/v1/ingest/sms", sms, "application/json",
-                 {{"Authorization", "Bearer tenant-Key-9931"}}),
+                 {{"Authorization", "Bearer tenant-Key-9931"}, {"X-Request-Id", "req-77"}}),
             201);
+  EXPECT_EQ(answers.back().headers.at("X-Request-Id"), "req-77");
   EXPECT_EQ(call("POST", "/v1/ingest/sms", sms, "application/json",
                  {{"Authorization", "Bearer wrong-Key-0000"}}),
             401);
@@ -99,6 +100,17 @@ TEST(Secrets, NeverInLogsOrAnswers) {
   EXPECT_EQ(testing::WaitExit(gateway), 0);
 
   const std::string logged = testing::ReadFile(log);
+  // Structured logs: every line one JSON object; the request line carries its id.
+  std::istringstream lines(logged);
+  bool request_line = false;
+  for (std::string line; std::getline(lines, line);) {
+    const auto entry = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(entry.is_object() && entry.contains("ts") && entry.contains("level")) << line;
+    request_line =
+        request_line || (entry.value("request_id", "") == "req-77" &&
+                         entry["msg"].get<std::string>().starts_with("POST /v1/ingest/sms 201"));
+  }
+  EXPECT_TRUE(request_line) << logged;
   EXPECT_NE(logged.find("cannot connect"), std::string::npos) << "the errors were logged:\n"
                                                               << logged;
   for (const std::string& secret : kSecrets) {

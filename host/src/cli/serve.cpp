@@ -174,7 +174,7 @@ int Serve(const std::string& config_path, Roles roles) {
   std::optional<Loaded> loaded = LoadEverything(config_path);
   if (!loaded) return kExitUsage;
   const config::Config& config = loaded->config;
-  log::Init(config.log_level);
+  log::Init(config.log_level, config.log_format);
 
   sdk::Result<redis::Endpoint> endpoint = redis::ParseRedisUrl(config.redis_url);
   if (!endpoint) {

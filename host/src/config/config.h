@@ -76,6 +76,7 @@ struct Config {
   bool simulation_mode = false;
 
   std::string log_level = "info";
+  std::string log_format = "json";  // json (one object per line) | text
 
   std::vector<PluginEntry> plugins{};
   std::vector<Tenant> tenants{};

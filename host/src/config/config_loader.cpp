@@ -290,7 +290,10 @@ void ReadServices(Reader& r, const YAML::Node& root, Config& c) {
   if (r.Section(root["simulation"], "simulation", {"enabled"})) {
     r.Bool(root["simulation"], "simulation", "enabled", c.simulation_mode);
   }
-  if (r.Section(root["log"], "log", {"level"})) r.String(root["log"], "log", "level", c.log_level);
+  if (r.Section(root["log"], "log", {"level", "format"})) {
+    r.String(root["log"], "log", "level", c.log_level);
+    r.String(root["log"], "log", "format", c.log_format);
+  }
 }
 
 void ReadPlugins(Reader& r, const YAML::Node& root, const fs::path& plugin_dir, Config& c) {
@@ -436,6 +439,7 @@ void ApplyEnvironment(Reader& r, const Environment& env, Config& c) {
   string("CORS_ORIGIN", c.cors_origin);
   boolean("ENABLE_SIMULATION_MODE", c.simulation_mode);
   string("LOG_LEVEL", c.log_level);
+  string("LOG_FORMAT", c.log_format);
 }
 
 void CheckSemantics(Reader& r, Config& c) {
@@ -445,6 +449,9 @@ void CheckSemantics(Reader& r, Config& c) {
     r.Error(
         YAML::Node(), "log.level",
         "must be one of trace, debug, info, warn, error, critical, off; got '" + c.log_level + "'");
+  }
+  if (c.log_format != "json" && c.log_format != "text") {
+    r.Error(YAML::Node(), "log.format", "must be json or text; got '" + c.log_format + "'");
   }
   if (!c.redis_url.starts_with("redis://") && !c.redis_url.starts_with("unix://")) {
     r.Error(YAML::Node(), "redis.url",

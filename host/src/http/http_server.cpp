@@ -15,6 +15,9 @@
 #include "http/ops_handler.h"
 #include "http/read_watchdog.h"
 #include "http/reply.h"
+#include "ingest/event_id.h"
+#include "ingest/ingest_pipeline.h"
+#include "log/logging.h"
 
 namespace mccig::http {
 
@@ -66,6 +69,17 @@ std::pair<std::string, std::string> MetricLabels(const ServerContext& context,
   return {"other", ""};
 }
 
+// The caller's X-Request-Id when it is a sane token (1-128 of
+// [A-Za-z0-9._:-]), else a new one (a UUIDv7: sortable by time).
+std::string RequestId(const Poco::Net::HTTPServerRequest& request) {
+  const std::string& given = request.get("X-Request-Id", "");
+  const bool sane = !given.empty() && given.size() <= 128 &&
+                    std::all_of(given.begin(), given.end(), [](unsigned char c) {
+                      return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+                    });
+  return sane ? given : ingest::NewEventId(ingest::NowMs());
+}
+
 Reply Overloaded() {
   Reply reply = ErrorReply(503, "overloaded", "the gateway is overloaded; retry shortly");
   reply.headers = {{"Retry-After", "1"}};
@@ -80,12 +94,21 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
-    const Reply reply = Answer(request);
+    const auto started = std::chrono::steady_clock::now();
+    const log::RequestScope scope(RequestId(request));
+    Reply reply = Answer(request);
+    reply.headers.emplace_back("X-Request-Id", log::CurrentRequestId());
     if (context_.metrics != nullptr) {
       const auto [route, channel] = MetricLabels(context_, request.getURI());
       context_.metrics->ObserveRequest(route, channel, reply.status);
     }
     if (!response.sent()) Send(response, reply);
+    // The path without its query: nothing a caller sends beyond it is logged.
+    const std::string& uri = request.getURI();
+    spdlog::debug(
+        "{} {} {} {:.2f} ms", request.getMethod(), uri.substr(0, uri.find('?')), reply.status,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count());
   }
 
  private:

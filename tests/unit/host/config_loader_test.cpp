@@ -226,6 +226,15 @@ tenants:
       << errors;
 }
 
+TEST_F(ConfigLoaderTest, LogFormat) {
+  EXPECT_EQ(LoadConfig(Write("{}\n"), {}).config.log_format, "json");
+  EXPECT_EQ(LoadConfig(Write("log: {format: text}\n"), {}).config.log_format, "text");
+  EXPECT_EQ(LoadConfig(Write("{}\n"), {{"LOG_FORMAT", "text"}}).config.log_format, "text");
+  const LoadResult bad = LoadConfig(Write("log: {format: xml}\n"), {});
+  EXPECT_NE(AllErrors(bad).find("log.format: must be json or text"), std::string::npos)
+      << AllErrors(bad);
+}
+
 TEST_F(ConfigLoaderTest, AuthDefaultsToApiKeys) {
   const LoadResult r = LoadConfig(Write("{}\n"), {});
   EXPECT_EQ(r.config.auth_mode, AuthMode::kApiKey);

@@ -166,6 +166,17 @@ TEST_F(RedisAdmissionTest, ScriptFlushIsReloadedTransparently) {
   EXPECT_EQ(StreamLength(), 2);
 }
 
+TEST_F(RedisAdmissionTest, UpdatedLimitsApplyToTheNextRequest) {
+  ASSERT_EQ(Post(Sms("tight", "SM-U1")).status, 201);
+  ASSERT_EQ(Post(Sms("tight", "SM-U2")).status, 201);
+  ASSERT_EQ(Post(Sms("tight", "SM-U3")).status, 429);
+  admission::AdmissionSettings reloaded;
+  reloaded.tenant_limits["tight"] = {.capacity = 2, .refill_per_second = 1000};
+  admission_->UpdateSettings(reloaded);  // what SIGHUP does
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(Post(Sms("tight", "SM-U3")).status, 201);
+}
+
 // Polls until the gateway answers something other than 503 (the pool spaces
 // its reconnects), and returns that answer.
 testing::HttpResult PostUntilAvailable(const std::function<testing::HttpResult()>& post) {

@@ -41,18 +41,23 @@ const config::RateLimit& AdmissionSettings::LimitFor(const std::string& tenant) 
 
 RedisAdmission::RedisAdmission(redis::Pool& pool, AdmissionSettings settings)
     : pool_(pool),
-      settings_(std::move(settings)),
+      settings_(std::make_shared<const AdmissionSettings>(std::move(settings))),
       script_(std::string(resources::Get("lua/admission.lua"))) {}
+
+void RedisAdmission::UpdateSettings(AdmissionSettings settings) {
+  settings_.store(std::make_shared<const AdmissionSettings>(std::move(settings)));
+}
 
 AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event,
                                       const AdmitOptions& options) {
-  const config::RateLimit& limit = settings_.LimitFor(event.tenant_id);
+  const std::shared_ptr<const AdmissionSettings> settings = settings_.load();
+  const config::RateLimit& limit = settings->LimitFor(event.tenant_id);
   const std::string idem =
       IdempotencyKey(event.tenant_id, sdk::ChannelName(event.channel), event.provider_message_id);
   const std::string bucket = BucketKey(event.tenant_id);
   const std::string capacity = std::to_string(limit.capacity);
   const std::string rate = FormatRate(limit.refill_per_second);
-  const std::string ttl = std::to_string(settings_.idempotency_ttl_seconds);
+  const std::string ttl = std::to_string(settings->idempotency_ttl_seconds);
   const std::string encoded = queue::EncodeEvent(event);
 
   sdk::Result<redis::Lease> lease = pool_.Acquire();

@@ -8,6 +8,8 @@
 // Thread-safe: the pool hands each caller its own connection.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -32,9 +34,12 @@ class RedisAdmission final : public Admission {
   RedisAdmission(redis::Pool& pool, AdmissionSettings settings);
   AdmissionResult Admit(const sdk::ConversationEvent& event, const AdmitOptions& options) override;
 
+  // New tenant limits and TTL (SIGHUP); admissions in flight keep the old.
+  void UpdateSettings(AdmissionSettings settings);
+
  private:
   redis::Pool& pool_;
-  AdmissionSettings settings_;
+  std::atomic<std::shared_ptr<const AdmissionSettings>> settings_;
   redis::Script script_;
 };
 

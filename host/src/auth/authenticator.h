@@ -5,11 +5,13 @@
 // it holds a signing secret for. Keys are stored only as SHA-256 digests;
 // a presented key is hashed and compared against every digest in constant
 // time, without stopping at a match, so timing says nothing about which
-// digest matched or how much of one. Immutable after construction: safe
-// from any thread.
+// digest matched or how much of one. Reload swaps the tables atomically;
+// a call in flight finishes with the ones it started with. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +26,9 @@ class Authenticator {
  public:
   explicit Authenticator(const config::Config& config);
 
+  // New keys, admin tokens and signing secrets (SIGHUP); the mode stays.
+  void Reload(const config::Config& config);
+
   // auth.mode: api_key (true) or none.
   bool required() const { return required_; }
 
@@ -37,10 +42,15 @@ class Authenticator {
   bool IsAdminToken(std::string_view token) const;
 
  private:
+  struct Tables {
+    std::vector<std::pair<std::string, std::string>> key_digests;  // digest, tenant
+    std::vector<std::string> admin_digests;
+    std::map<std::pair<std::string, std::string>, std::string> secrets;  // (tenant, plugin)
+  };
+  static std::shared_ptr<const Tables> Build(const config::Config& config);
+
   bool required_;
-  std::vector<std::pair<std::string, std::string>> key_digests_;  // digest, tenant
-  std::vector<std::string> admin_digests_;
-  std::map<std::pair<std::string, std::string>, std::string> secrets_;  // (tenant, plugin)
+  std::atomic<std::shared_ptr<const Tables>> tables_;
 };
 
 // The credential in a request's headers: the Bearer token of Authorization,

@@ -21,6 +21,9 @@ struct Loaded {
   std::shared_ptr<const plugins::PluginRegistry> registry;
 };
 std::optional<Loaded> LoadEverything(const std::string& config_path);
+// The same, collecting the error lines instead of printing them.
+std::optional<Loaded> TryLoadEverything(const std::string& config_path,
+                                        std::vector<std::string>& errors);
 
 // The config alone (no plugins), for commands that only need its addresses;
 // prints every error and returns nullopt like LoadEverything.

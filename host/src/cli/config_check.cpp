@@ -35,8 +35,19 @@ void CheckSigningSecrets(const config::Config& config, const plugins::PluginRegi
 }  // namespace
 
 std::optional<Loaded> LoadEverything(const std::string& config_path) {
-  config::LoadResult result = config::LoadConfig(config_path, config::ProcessEnvironment());
   std::vector<std::string> errors;
+  std::optional<Loaded> loaded = TryLoadEverything(config_path, errors);
+  if (!loaded) {
+    for (const auto& line : errors) std::cerr << line << "\n";
+    std::cerr << errors.size() << (errors.size() == 1 ? " error" : " errors") << " in "
+              << config_path << "\n";
+  }
+  return loaded;
+}
+
+std::optional<Loaded> TryLoadEverything(const std::string& config_path,
+                                        std::vector<std::string>& errors) {
+  config::LoadResult result = config::LoadConfig(config_path, config::ProcessEnvironment());
   for (const auto& e : result.errors) errors.push_back(e.where + ": " + e.message);
   // Plugins are checked even when other keys are wrong: one pass shows all.
   std::vector<config::PluginEntry> entries;
@@ -52,12 +63,7 @@ std::optional<Loaded> LoadEverything(const std::string& config_path) {
     for (const auto& c : conflicts) errors.push_back(config_path + ": " + c);
   }
   if (registry) CheckSigningSecrets(result.config, *registry, errors);
-  if (!errors.empty()) {
-    for (const auto& line : errors) std::cerr << line << "\n";
-    std::cerr << errors.size() << (errors.size() == 1 ? " error" : " errors") << " in "
-              << config_path << "\n";
-    return std::nullopt;
-  }
+  if (!errors.empty()) return std::nullopt;
   return Loaded{std::move(result.config), std::move(registry)};
 }
 

@@ -31,6 +31,7 @@ sigset_t BlockTerminationSignals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -143,11 +144,37 @@ class Gateway {
   }
   uint16_t port() const { return server_ ? server_->port() : 0; }
 
+  // Applies what can change while running: plugins (requests in flight
+  // finish on the old registry, whose libraries stay loaded until then),
+  // tenant limits, keys and secrets. Settings that need a restart are
+  // named in the log and keep their running values.
+  void Apply(const Loaded& fresh) {
+    const config::Config& next = fresh.config;
+    context_.registry.store(fresh.registry);
+    metrics_.SetPluginsLoaded(static_cast<int>(fresh.registry->plugins().size()));
+    admission_.UpdateSettings(admission::AdmissionSettings::FromConfig(next));
+    if (authenticator_) authenticator_->Reload(next);
+    for (const char* key : ChangedRestartOnly(config_, next)) {
+      spdlog::warn("reload: {} changed; it takes effect at the next restart", key);
+    }
+  }
+
  private:
   static std::size_t PoolSize(const config::Config& c, Roles roles) {
     // One lease per request thread, one per consumer (its blocking read), one spare.
     return static_cast<std::size_t>((roles.http ? c.http_threads : 0) +
                                     (roles.worker ? c.worker_concurrency : 0) + 1);
+  }
+  static std::vector<const char*> ChangedRestartOnly(const config::Config& a,
+                                                     const config::Config& b) {
+    std::vector<const char*> changed;
+    if (a.listen_host != b.listen_host || a.port != b.port) changed.push_back("server.listen");
+    if (a.http_threads != b.http_threads) changed.push_back("server.threads");
+    if (a.redis_url != b.redis_url) changed.push_back("redis.url");
+    if (a.database_url != b.database_url) changed.push_back("postgres.url");
+    if (a.auth_mode != b.auth_mode) changed.push_back("auth.mode");
+    if (a.worker_concurrency != b.worker_concurrency) changed.push_back("worker.concurrency");
+    return changed;
   }
   static std::set<std::string> TenantIds(const config::Config& c) {
     std::set<std::string> ids;
@@ -204,7 +231,18 @@ int Serve(const std::string& config_path, Roles roles) {
   }
 
   int signal = 0;
-  sigwait(&signals, &signal);
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    std::vector<std::string> errors;
+    std::optional<Loaded> fresh = TryLoadEverything(config_path, errors);
+    if (!fresh) {
+      for (const auto& e : errors) spdlog::error("reload refused: {}", e);
+      spdlog::error("reload refused: {} error(s); still serving the running config", errors.size());
+      continue;
+    }
+    gateway.Apply(*fresh);
+    spdlog::info("reloaded {}: {} plugins, {} tenants", config_path,
+                 fresh->registry->plugins().size(), fresh->config.tenants.size());
+  }
   spdlog::info("received {}, draining", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   gateway.Stop();
   spdlog::info("stopped");

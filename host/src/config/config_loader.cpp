@@ -440,6 +440,7 @@ void ApplyEnvironment(Reader& r, const Environment& env, Config& c) {
   boolean("ENABLE_SIMULATION_MODE", c.simulation_mode);
   string("LOG_LEVEL", c.log_level);
   string("LOG_FORMAT", c.log_format);
+  string("LISTEN_HOST", c.listen_host);
 }
 
 void CheckSemantics(Reader& r, Config& c) {

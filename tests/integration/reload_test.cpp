@@ -91,10 +91,13 @@ TEST(Reload, SighupAddsAPluginWithoutDroppingARequest) {
   EXPECT_TRUE(answered) << "chat never answered after SIGHUP";
 
   // A broken file is refused; the running config keeps serving.
-  WriteConfig(config, sms + chat, "no_such_key: 1\n");
+  WriteConfig(config, sms + chat + "  - {name: fax, path: libmccig_fax.so}\n", "no_such_key: 1\n");
   kill(gateway, SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(PostChat(port, "still"), 201);
+  const std::string metrics = testing::HttpCall(port, "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("mccig_plugins_loaded 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("mccig_plugin_load_failures_total 1"), std::string::npos) << metrics;
 
   stop = true;
   load.join();

@@ -144,6 +144,13 @@ class Gateway {
   }
   uint16_t port() const { return server_ ? server_->port() : 0; }
 
+  // A refused reload: the plugin lines among its errors count as failures.
+  void RecordRefusedReload(const std::vector<std::string>& errors) {
+    int plugin_errors = 0;
+    for (const auto& e : errors) plugin_errors += e.find("plugins[") != std::string::npos;
+    metrics_.CountPluginLoadFailures(plugin_errors);
+  }
+
   // Applies what can change while running: plugins (requests in flight
   // finish on the old registry, whose libraries stay loaded until then),
   // tenant limits, keys and secrets. Settings that need a restart are
@@ -152,6 +159,7 @@ class Gateway {
     const config::Config& next = fresh.config;
     context_.registry.store(fresh.registry);
     metrics_.SetPluginsLoaded(static_cast<int>(fresh.registry->plugins().size()));
+    metrics_.SetTenants(TenantIds(next));
     admission_.UpdateSettings(admission::AdmissionSettings::FromConfig(next));
     if (authenticator_) authenticator_->Reload(next);
     for (const char* key : ChangedRestartOnly(config_, next)) {
@@ -236,6 +244,7 @@ int Serve(const std::string& config_path, Roles roles) {
     std::optional<Loaded> fresh = TryLoadEverything(config_path, errors);
     if (!fresh) {
       for (const auto& e : errors) spdlog::error("reload refused: {}", e);
+      gateway.RecordRefusedReload(errors);
       spdlog::error("reload refused: {} error(s); still serving the running config", errors.size());
       continue;
     }

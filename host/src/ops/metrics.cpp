@@ -68,7 +68,7 @@ prometheus::Family<prometheus::Counter>& NewCounters(prometheus::Registry& regis
 }  // namespace
 
 Metrics::Metrics(std::set<std::string> tenants)
-    : tenants_(std::move(tenants)),
+    : tenants_(std::make_shared<const std::set<std::string>>(std::move(tenants))),
       registry_(std::make_shared<prometheus::Registry>()),
       requests_(NewCounters(*registry_, "mccig_http_requests_total",
                             "HTTP requests by route, channel and status.")),
@@ -98,8 +98,12 @@ Metrics::Metrics(std::set<std::string> tenants)
       .Set(1);
 }
 
+void Metrics::SetTenants(std::set<std::string> tenants) {
+  tenants_.store(std::make_shared<const std::set<std::string>>(std::move(tenants)));
+}
+
 std::string Metrics::TenantLabel(const std::string& tenant) const {
-  return tenants_.contains(tenant) ? tenant : "other";
+  return tenants_.load()->contains(tenant) ? tenant : "other";
 }
 
 void Metrics::ObserveRequest(std::string_view route, std::string_view channel, int status) {

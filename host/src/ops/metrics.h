@@ -10,6 +10,7 @@
 // caller cannot grow the series without bound. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <set>
@@ -38,6 +39,9 @@ class Metrics final : public worker::WorkerObserver {
  public:
   explicit Metrics(std::set<std::string> tenants);
 
+  // The tenants that get their own label (config reload).
+  void SetTenants(std::set<std::string> tenants);
+
   void ObserveRequest(std::string_view route, std::string_view channel, int status);
   // outcome: accepted | duplicate | rate_limited | unavailable
   void ObserveAdmission(const std::string& tenant, std::string_view outcome, double seconds);
@@ -52,7 +56,7 @@ class Metrics final : public worker::WorkerObserver {
  private:
   std::string TenantLabel(const std::string& tenant) const;
 
-  const std::set<std::string> tenants_;
+  std::atomic<std::shared_ptr<const std::set<std::string>>> tenants_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& admissions_;

@@ -45,11 +45,18 @@ mccig_build() {
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on (random, so parallel runs
-# on one machine do not collide).
+# on one machine do not collide). Drawn below the kernel's ephemeral range
+# (ip_local_port_range), where outgoing connections never hold a port that
+# a server would then fail to bind.
 mccig_free_port() {
-  local port
+  local port ephemeral low=20000 high=32767
+  if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+    read -r ephemeral _ < /proc/sys/net/ipv4/ip_local_port_range
+    [ "$ephemeral" -gt 11000 ] && high=$((ephemeral - 1))
+    [ "$high" -le "$low" ] && low=10000
+  fi
   for _ in $(seq 1 100); do
-    port=$(( (RANDOM << 1 | RANDOM & 1) % 30000 + 20000 ))
+    port=$(( (RANDOM << 15 | RANDOM) % (high - low) + low ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
   die "no free port found"
@@ -77,35 +84,55 @@ pg_as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Starts Redis on a free port; a port taken between the check and the bind
+# (another run on the machine) just means trying the next one.
 mccig_start_redis() {
-  local port; port=$(mccig_free_port)
+  local port attempt
   mkdir -p "$MCCIG_SCRATCH/redis"
   MCCIG_REDIS_PIDFILE="$MCCIG_SCRATCH/redis/redis.pid"
-  redis-server --bind 127.0.0.1 --port "$port" --dir "$MCCIG_SCRATCH/redis" \
-    --appendonly yes --appendfsync everysec --save '' --daemonize yes \
-    --pidfile "$MCCIG_REDIS_PIDFILE" --logfile "$MCCIG_SCRATCH/redis/redis.log" \
-    || die "redis-server did not start"
-  for _ in $(seq 1 50); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && break
-    sleep 0.1
+  for attempt in 1 2 3; do
+    port=$(mccig_free_port)
+    redis-server --bind 127.0.0.1 --port "$port" --dir "$MCCIG_SCRATCH/redis" \
+      --appendonly yes --appendfsync everysec --save '' --daemonize yes \
+      --pidfile "$MCCIG_REDIS_PIDFILE" --logfile "$MCCIG_SCRATCH/redis/redis.log" \
+      || die "redis-server did not start"
+    for _ in $(seq 1 100); do
+      redis-cli -p "$port" ping >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    if redis-cli -p "$port" ping >/dev/null 2>&1; then
+      export REDIS_URL="redis://127.0.0.1:$port/0"
+      export MCCIG_REDIS_PORT=$port
+      log "redis      $REDIS_URL"
+      return
+    fi
+    log "redis did not answer on port $port (attempt $attempt):"
+    tail -n 5 "$MCCIG_SCRATCH/redis/redis.log" >&2 || true
+    [ -f "$MCCIG_REDIS_PIDFILE" ] && kill "$(cat "$MCCIG_REDIS_PIDFILE")" 2>/dev/null
   done
-  redis-cli -p "$port" ping >/dev/null || die "redis did not answer on port $port"
-  export REDIS_URL="redis://127.0.0.1:$port/0"
-  export MCCIG_REDIS_PORT=$port
-  log "redis      $REDIS_URL"
+  die "redis did not start; see the lines above"
 }
 
 mccig_start_postgres() {
   [ -n "$PG_BIN" ] || die "PostgreSQL binaries not found under /usr/lib/postgresql"
-  local port; port=$(mccig_free_port)
+  local port attempt started=""
   MCCIG_PG_DATA="$MCCIG_SCRATCH/pg"
   mkdir -p "$MCCIG_PG_DATA"
   [ "$(id -u)" -eq 0 ] && chown postgres "$MCCIG_SCRATCH" "$MCCIG_PG_DATA"
   pg_as_owner "$PG_BIN/initdb" -D "$MCCIG_PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null \
     || die "initdb failed"
-  pg_as_owner "$PG_BIN/pg_ctl" -D "$MCCIG_PG_DATA" -l "$MCCIG_PG_DATA/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $MCCIG_PG_DATA -c fsync=off" start >/dev/null \
-    || { cat "$MCCIG_PG_DATA/server.log" >&2; die "postgres did not start"; }
+  # A port taken between the check and the bind means trying another one.
+  for attempt in 1 2 3; do
+    port=$(mccig_free_port)
+    if pg_as_owner "$PG_BIN/pg_ctl" -D "$MCCIG_PG_DATA" -l "$MCCIG_PG_DATA/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $MCCIG_PG_DATA -c fsync=off" start >/dev/null; then
+      started=1
+      break
+    fi
+    log "postgres did not start on port $port (attempt $attempt):"
+    tail -n 5 "$MCCIG_PG_DATA/server.log" >&2 || true
+  done
+  [ -n "$started" ] || die "postgres did not start; see the lines above"
   "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE ROLE mccig LOGIN SUPERUSER" >/dev/null
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres -O mccig mccig
   export DATABASE_URL="postgresql://mccig@127.0.0.1:$port/mccig"

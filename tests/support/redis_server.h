@@ -41,7 +41,17 @@ class RedisServer {
     char tmpl[] = "/tmp/mccig-test-redis.XXXXXX";
     if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
-    Start();
+    // The free port may be taken before redis binds it: try another.
+    for (int attempt = 1;; ++attempt) {
+      try {
+        Start();
+        return;
+      } catch (const std::exception&) {
+        if (attempt == 3) throw;
+        Kill();
+        port_ = FreePort();
+      }
+    }
   }
   ~RedisServer() {
     Stop();
@@ -106,6 +116,12 @@ class RedisServer {
   void WaitUntilReady() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: the port was taken, say
+        pid_ = 0;
+        throw std::runtime_error("redis-server on port " + std::to_string(port_) +
+                                 " exited at start; see " + dir_ + "/redis.log");
+      }
       redisContext* c = redisConnect("127.0.0.1", port_);
       if (c != nullptr && c->err == 0) {
         // Any answer means it is up (NOAUTH included, when a password is set).

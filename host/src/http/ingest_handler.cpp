@@ -9,6 +9,7 @@
 #include <Poco/URI.h>
 #include <spdlog/spdlog.h>
 
+#include "http/credentials.h"
 #include "http/read_watchdog.h"
 #include "ingest/ingest_pipeline.h"
 
@@ -104,8 +105,7 @@ sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth,
                                            const Poco::Net::HTTPServerRequest& request) {
   ingest::Caller caller{.auth_required = auth.required(),
                         .url_tenant = TenantFromQuery(request.getURI())};
-  const std::string key =
-      auth::PresentedKey([&](const char* name) { return request.get(name, std::string()); });
+  const std::string key = PresentedCredential(request);
   if (!key.empty()) {
     std::optional<std::string> tenant = auth.TenantForKey(key);
     if (!tenant) return sdk::Error{"unauthorized", "the API key is not valid", {}};

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "http/credentials.h"
 #include "queue/event_codec.h"
 
 namespace mccig::http {
@@ -131,8 +132,7 @@ Reply HandleInternal(ServerContext& context, std::string_view path,
     return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
   }
   if (context.auth != nullptr && context.auth->required()) {
-    const std::string token =
-        auth::PresentedKey([&](const char* name) { return request.get(name, std::string()); });
+    const std::string token = PresentedCredential(request);
     if (!context.auth->IsAdminToken(token)) {
       return Unauthorized(token.empty()
                               ? "an admin token is required: Authorization: Bearer <token>"

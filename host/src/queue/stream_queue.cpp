@@ -25,18 +25,26 @@ sdk::Error Unexpected(const char* what) {
   return sdk::Error{"unavailable", std::string("unexpected reply to ") + what, {}};
 }
 
-// One stream entry: [id, [field, value, ...]].
+// One stream entry, [id, [field, value, ...]]: its id (empty when the reply
+// has another shape) and each field handed to `on_field(name, value)`.
+template <typename OnField>
+std::string ForEachField(const redisReply* entry, OnField&& on_field) {
+  if (entry == nullptr || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return {};
+  const redisReply* fields = entry->element[1];
+  if (fields != nullptr && fields->type == REDIS_REPLY_ARRAY) {
+    for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
+      on_field(Str(fields->element[i]), Str(fields->element[i + 1]));
+    }
+  }
+  return Str(entry->element[0]);
+}
+
 StreamEntry ParseEntry(const redisReply* entry) {
   StreamEntry out;
-  if (entry == nullptr || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return out;
-  out.id = Str(entry->element[0]);
-  const redisReply* fields = entry->element[1];
-  if (fields == nullptr || fields->type != REDIS_REPLY_ARRAY) return out;
-  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
-    const std::string name = Str(fields->element[i]);
-    if (name == kEventField) out.event = Str(fields->element[i + 1]);
-    if (name == "simulate") out.simulate_failure = Str(fields->element[i + 1]) == "failure";
-  }
+  out.id = ForEachField(entry, [&](const std::string& name, std::string value) {
+    if (name == kEventField) out.event = std::move(value);
+    if (name == "simulate") out.simulate_failure = value == "failure";
+  });
   return out;
 }
 
@@ -52,20 +60,14 @@ std::vector<StreamEntry> ParseEntries(const redisReply* list) {
 
 DeadLetter ParseDeadLetter(const redisReply* entry) {
   DeadLetter d;
-  if (entry == nullptr || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return d;
-  d.id = Str(entry->element[0]);
-  const redisReply* fields = entry->element[1];
-  if (fields == nullptr || fields->type != REDIS_REPLY_ARRAY) return d;
-  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
-    const std::string name = Str(fields->element[i]);
-    const std::string value = Str(fields->element[i + 1]);
-    if (name == "event") d.event = value;
-    if (name == "error") d.error = value;
-    if (name == "stage") d.stage = value;
+  d.id = ForEachField(entry, [&](const std::string& name, std::string value) {
+    if (name == kEventField) d.event = std::move(value);
+    if (name == "error") d.error = std::move(value);
+    if (name == "stage") d.stage = std::move(value);
     if (name == "attempts") d.attempts = static_cast<int>(ToInt(value));
-    if (name == "source_id") d.source_id = value;
+    if (name == "source_id") d.source_id = std::move(value);
     if (name == "failed_at_ms") d.failed_at_ms = ToInt(value);
-  }
+  });
   return d;
 }
 

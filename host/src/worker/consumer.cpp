@@ -11,13 +11,6 @@ namespace {
 
 constexpr const char* kSimulatedError = "simulated failure (X-Simulate-Failure, simulation mode)";
 
-std::vector<std::string> IdsOf(const auto& items) {
-  std::vector<std::string> ids;
-  ids.reserve(items.size());
-  for (const auto& i : items) ids.push_back(i.entry.id);
-  return ids;
-}
-
 }  // namespace
 
 Consumer::Consumer(std::string name, queue::StreamQueue& queue, store::EventStore& store,
@@ -96,7 +89,7 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
 }
 
 void Consumer::Process(std::vector<queue::StreamEntry> entries) {
-  std::vector<Item> items;
+  Batch batch;
   std::vector<Rejected> simulated;
   for (auto& entry : entries) {
     auto decoded = queue::DecodeEvent(entry.event);
@@ -105,14 +98,15 @@ void Consumer::Process(std::vector<queue::StreamEntry> entries) {
       DeadLetter(entry, nullptr, "decode", decoded.error().message, 1);
       continue;
     }
-    Item item{std::move(entry), std::move(decoded.value())};
-    if (item.entry.simulate_failure) {
-      simulated.push_back({std::move(item), kSimulatedError});
-    } else {
-      items.push_back(std::move(item));
+    if (entry.simulate_failure) {
+      simulated.push_back({Item{std::move(entry), std::move(decoded.value())}, kSimulatedError});
+      continue;
     }
+    batch.ids.push_back(entry.id);
+    batch.entries.push_back(std::move(entry));
+    batch.events.push_back(std::move(decoded.value()));
   }
-  std::vector<Rejected> rejected = StoreBatch(items);
+  std::vector<Rejected> rejected = StoreBatch(batch);
   rejected.insert(rejected.end(), simulated.begin(), simulated.end());
   for (const Rejected& r : rejected) {
     if (stop_.stopped()) return;  // left pending: reclaimed after a restart
@@ -120,50 +114,47 @@ void Consumer::Process(std::vector<queue::StreamEntry> entries) {
   }
 }
 
-std::vector<Consumer::Rejected> Consumer::StoreBatch(const std::vector<Item>& items) {
-  if (items.empty()) return {};
-  std::vector<sdk::ConversationEvent> events;
-  events.reserve(items.size());
-  for (const Item& i : items) events.push_back(i.event);
-  const std::vector<std::string> ids = IdsOf(items);
+std::vector<Consumer::Rejected> Consumer::StoreBatch(const Batch& batch) {
+  if (batch.events.empty()) return {};
   for (int attempt = 1;; ++attempt) {
     const auto started = std::chrono::steady_clock::now();
-    sdk::Result<std::size_t> stored = store_.InsertBatch(events);
+    sdk::Result<std::size_t> stored = store_.InsertBatch(batch.events);
     if (stored) {
       stats_.stored += static_cast<int64_t>(stored.value());
-      stats_.already_stored += static_cast<int64_t>(events.size() - stored.value());
+      stats_.already_stored += static_cast<int64_t>(batch.events.size() - stored.value());
       if (stats_.observer != nullptr) {
         stats_.observer->OnBatchStored(
-            events.size(),
+            batch.events.size(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       }
-      Ack(ids);
+      Ack(batch.ids);
       return {};
     }
-    if (stored.error().code == "db_rejected") return StoreOneByOne(items);
-    spdlog::warn("worker {}: batch of {} not stored, retry {}: {}", name_, items.size(), attempt,
-                 stored.error().message);
-    if (Backoff(attempt, ids)) return {};
+    if (stored.error().code == "db_rejected") return StoreOneByOne(batch);
+    spdlog::warn("worker {}: batch of {} not stored, retry {}: {}", name_, batch.events.size(),
+                 attempt, stored.error().message);
+    if (Backoff(attempt, batch.ids)) return {};
   }
 }
 
-std::vector<Consumer::Rejected> Consumer::StoreOneByOne(const std::vector<Item>& items) {
+std::vector<Consumer::Rejected> Consumer::StoreOneByOne(const Batch& batch) {
   std::vector<Rejected> rejected;
   std::vector<std::string> stored_ids;
-  for (const Item& item : items) {
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    const std::string& id = batch.ids[i];
     for (int attempt = 1;; ++attempt) {
-      sdk::Result<std::size_t> stored = store_.InsertBatch({item.event});
+      sdk::Result<std::size_t> stored = store_.InsertBatch({batch.events[i]});
       if (stored) {
         stats_.stored += static_cast<int64_t>(stored.value());
         stats_.already_stored += 1 - static_cast<int64_t>(stored.value());
-        stored_ids.push_back(item.entry.id);
+        stored_ids.push_back(id);
         break;
       }
       if (stored.error().code == "db_rejected") {
-        rejected.push_back({item, stored.error().message});
+        rejected.push_back({Item{batch.entries[i], batch.events[i]}, stored.error().message});
         break;
       }
-      if (Backoff(attempt, {item.entry.id})) {
+      if (Backoff(attempt, {id})) {
         Ack(stored_ids);
         return {};
       }

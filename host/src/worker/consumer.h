@@ -51,14 +51,21 @@ class Consumer {
     Item item;
     std::string error;
   };
+  // Decoded entries ready to store, as parallel lists: the events go to the
+  // store as they are, without a copy per batch.
+  struct Batch {
+    std::vector<queue::StreamEntry> entries;
+    std::vector<sdk::ConversationEvent> events;
+    std::vector<std::string> ids;
+  };
 
   bool Prepare();
   std::vector<queue::StreamEntry> NextBatch();
   void Process(std::vector<queue::StreamEntry> entries);
   // Stores the items; returns those the database refused. Leaves entries
   // pending (returns nothing) if stopped while the database is down.
-  std::vector<Rejected> StoreBatch(const std::vector<Item>& items);
-  std::vector<Rejected> StoreOneByOne(const std::vector<Item>& items);
+  std::vector<Rejected> StoreBatch(const Batch& batch);
+  std::vector<Rejected> StoreOneByOne(const Batch& batch);
   void RetryThenDeadLetter(const Rejected& rejected);
   void DeadLetter(const queue::StreamEntry& entry, const sdk::ConversationEvent* event,
                   const std::string& stage, const std::string& error, int attempts);

@@ -1,6 +1,11 @@
 # scripts/lib/common.sh — shared by scripts/run and scripts/test.
 #
 # mccig_install_deps     apt-get installs whatever Debian package is missing
+#                        (MCCIG_PACKAGES, plus any named as arguments)
+# mccig_console_packages the browser tests' packages: chromium, fonts, and
+#                        node/npm unless the machine already has them
+# mccig_install_console_tests  npm ci in tests/e2e (playwright-core; no browser
+#                        download: the tests drive Debian's chromium)
 # mccig_build            configures and builds into build/ (Ninja)
 # mccig_start_services   starts throwaway Redis and PostgreSQL on loopback,
 #                        on free ports, under a scratch folder, unless
@@ -36,6 +41,22 @@ mccig_install_deps() {
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
+}
+
+mccig_console_packages() {
+  local packages=(chromium fonts-dejavu-core)
+  # A Node.js the machine already has (say, a newer one from elsewhere) is
+  # kept: Debian's npm package would replace it.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+  echo "${packages[@]}"
+}
+
+mccig_install_console_tests() {
+  log "installing the browser tests' node modules (npm ci in tests/e2e)"
+  (cd "$MCCIG_ROOT/tests/e2e" &&
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) ||
+    die "npm ci failed in tests/e2e"
 }
 
 mccig_build() {

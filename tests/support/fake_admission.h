@@ -31,6 +31,16 @@ class FakeAdmission : public admission::Admission {
     return {.status = admission::AdmissionStatus::kAccepted};
   }
 
+  // Every bucket full: the fake keeps no tokens.
+  sdk::Result<std::vector<admission::BucketState>> Buckets(
+      const std::vector<std::string>& tenants) override {
+    std::vector<admission::BucketState> buckets;
+    for (const auto& t : tenants) {
+      buckets.push_back({.tenant = t, .capacity = 100, .refill_per_second = 50, .tokens = 100});
+    }
+    return buckets;
+  }
+
   void ForceNext(admission::AdmissionResult result) {
     std::lock_guard lock(mutex_);
     next_ = result;

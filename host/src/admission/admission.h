@@ -9,8 +9,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <mccig/sdk/event.h>
+#include <mccig/sdk/result.h>
 
 namespace mccig::admission {
 
@@ -31,11 +33,24 @@ struct AdmitOptions {
   bool simulate_worker_failure = false;
 };
 
+// A tenant's token bucket as it stands, for operators: reading it spends
+// nothing and changes nothing.
+struct BucketState {
+  std::string tenant{};
+  int64_t capacity = 0;
+  double refill_per_second = 0;
+  double tokens = 0;  // now, refill included; capacity for an idle tenant
+};
+
 class Admission {
  public:
   virtual ~Admission() = default;
   virtual AdmissionResult Admit(const sdk::ConversationEvent& event,
                                 const AdmitOptions& options) = 0;
+  // The buckets of `tenants`, in that order ("unavailable" when the store
+  // cannot be read).
+  virtual sdk::Result<std::vector<BucketState>> Buckets(
+      const std::vector<std::string>& tenants) = 0;
 };
 
 }  // namespace mccig::admission

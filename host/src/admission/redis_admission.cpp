@@ -96,3 +96,58 @@ AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event,
 }
 
 }  // namespace mccig::admission
+
+namespace mccig::admission {
+
+double TokensAt(std::string_view stored, int64_t now_ms, int64_t capacity,
+                double refill_per_second) {
+  const auto full = static_cast<double>(capacity);
+  const std::size_t space = stored.find(' ');
+  if (stored.empty() || space == std::string_view::npos) return full;
+  double tokens = 0;
+  int64_t last_ms = 0;
+  const char* begin = stored.data();
+  const char* end = begin + stored.size();
+  if (std::from_chars(begin, begin + space, tokens).ec != std::errc() ||
+      std::from_chars(begin + space + 1, end, last_ms).ec != std::errc()) {
+    return full;  // not a bucket this version wrote: the next admission resets it
+  }
+  const double refilled =
+      static_cast<double>(std::max<int64_t>(0, now_ms - last_ms)) * refill_per_second / 1000.0;
+  return std::min(full, tokens + refilled);
+}
+
+sdk::Result<std::vector<BucketState>> RedisAdmission::Buckets(
+    const std::vector<std::string>& tenants) {
+  const std::shared_ptr<const AdmissionSettings> settings = settings_.load();
+  std::vector<std::string> keys;
+  for (const auto& t : tenants) keys.push_back(BucketKey(t));
+  std::vector<std::vector<std::string_view>> commands = {{"TIME"}};
+  for (const auto& k : keys) commands.push_back({"GET", k});
+
+  sdk::Result<redis::Lease> lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  auto replies = lease.value().Pipeline(commands);
+  if (!replies) return replies.error();
+  const redisReply* time = replies.value()[0].get();
+  if (time->type != REDIS_REPLY_ARRAY || time->elements != 2) {
+    return sdk::Error{"unavailable", "unexpected reply to TIME", {}};
+  }
+  const int64_t now_ms =
+      std::stoll(time->element[0]->str) * 1000 + std::stoll(time->element[1]->str) / 1000;
+  std::vector<BucketState> buckets;
+  for (std::size_t i = 0; i < tenants.size(); ++i) {
+    const redisReply* r = replies.value()[i + 1].get();
+    const std::string_view stored =
+        r->type == REDIS_REPLY_STRING ? std::string_view(r->str, r->len) : std::string_view();
+    const config::RateLimit& limit = settings->LimitFor(tenants[i]);
+    buckets.push_back(
+        BucketState{.tenant = tenants[i],
+                    .capacity = limit.capacity,
+                    .refill_per_second = limit.refill_per_second,
+                    .tokens = TokensAt(stored, now_ms, limit.capacity, limit.refill_per_second)});
+  }
+  return buckets;
+}
+
+}  // namespace mccig::admission

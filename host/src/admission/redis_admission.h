@@ -29,10 +29,18 @@ struct AdmissionSettings {
   const config::RateLimit& LimitFor(const std::string& tenant) const;
 };
 
+// The tokens in a bucket stored as "<tokens> <last refill ms>" (absent:
+// empty text, a full bucket) at `now_ms`; admission.lua's formula.
+double TokensAt(std::string_view stored, int64_t now_ms, int64_t capacity,
+                double refill_per_second);
+
 class RedisAdmission final : public Admission {
  public:
   RedisAdmission(redis::Pool& pool, AdmissionSettings settings);
   AdmissionResult Admit(const sdk::ConversationEvent& event, const AdmitOptions& options) override;
+  // TIME and one GET per bucket, pipelined; the refill is computed exactly
+  // as admission.lua does it.
+  sdk::Result<std::vector<BucketState>> Buckets(const std::vector<std::string>& tenants) override;
 
   // New tenant limits and TTL (SIGHUP); admissions in flight keep the old.
   void UpdateSettings(AdmissionSettings settings);

@@ -16,6 +16,7 @@
 #include "auth/authenticator.h"
 #include "cli/commands.h"
 #include "http/http_server.h"
+#include "ingest/ingest_pipeline.h"
 #include "log/logging.h"
 #include "redis/redis_url.h"
 #include "store/event_queries.h"
@@ -97,7 +98,8 @@ class Gateway {
         queue_(pool_),
         queries_(config.database_url),
         admission_(pool_, admission::AdmissionSettings::FromConfig(config)),
-        metrics_(TenantIds(config)) {
+        metrics_(TenantIds(config)),
+        traffic_(TenantIds(config), ingest::NowMs()) {
     if (config.auth_mode == config::AuthMode::kApiKey) {
       authenticator_ = std::make_unique<auth::Authenticator>(config);
     }
@@ -106,6 +108,8 @@ class Gateway {
     context_.admission = &admission_;
     context_.auth = authenticator_.get();
     context_.metrics = &metrics_;
+    context_.traffic = &traffic_;
+    context_.config.store(std::make_shared<const config::Config>(config));
     context_.public_base_url = config.public_base_url;
     context_.cors = http::CorsPolicy(config.cors_enabled, config.cors_origin);
     context_.body_limit_bytes = config.body_limit_bytes;
@@ -160,6 +164,8 @@ class Gateway {
     context_.registry.store(fresh.registry);
     metrics_.SetPluginsLoaded(static_cast<int>(fresh.registry->plugins().size()));
     metrics_.SetTenants(TenantIds(next));
+    traffic_.SetTenants(TenantIds(next));
+    context_.config.store(std::make_shared<const config::Config>(next));
     admission_.UpdateSettings(admission::AdmissionSettings::FromConfig(next));
     if (authenticator_) authenticator_->Reload(next);
     for (const char* key : ChangedRestartOnly(config_, next)) {
@@ -196,6 +202,7 @@ class Gateway {
   store::EventQueries queries_;
   admission::RedisAdmission admission_;
   ops::Metrics metrics_;
+  ops::Traffic traffic_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   http::ServerContext context_;
   std::unique_ptr<worker::Worker> worker_;

@@ -10,6 +10,7 @@
 #include <Poco/ThreadPool.h>
 #include <spdlog/spdlog.h>
 
+#include "http/console_handler.h"
 #include "http/ingest_handler.h"
 #include "http/internal_handler.h"
 #include "http/ops_handler.h"
@@ -46,6 +47,10 @@ Reply Dispatch(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
   if (path.starts_with(kInternalPrefix)) return HandleInternal(context, path, request);
   if (request.getMethod() == "GET") {
     if (std::optional<Reply> ops = HandleOps(context, path)) return std::move(*ops);
+    if (std::optional<Reply> console =
+            HandleConsole(context, path, request.get("If-None-Match", ""))) {
+      return std::move(*console);
+    }
   }
   return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
 }
@@ -63,6 +68,7 @@ std::pair<std::string, std::string> MetricLabels(const ServerContext& context,
     return {"ingest", p ? std::string(sdk::ChannelName(p->plugin->Info().channel)) : "unknown"};
   }
   if (path.starts_with(kInternalPrefix)) return {"internal", ""};
+  if (path.starts_with(kConsolePath)) return {"console", ""};
   for (const char* ops : {"/healthz", "/readyz", "/health", "/metrics"}) {
     if (path == ops) return {ops + 1, ""};
   }

@@ -155,14 +155,12 @@ Reply AdmissionReply(const admission::AdmissionResult& result,
   return reply;
 }
 
-Reply HandleIngest(ServerContext& context, std::string_view route,
-                   Poco::Net::HTTPServerRequest& request) {
-  const std::shared_ptr<const plugins::PluginRegistry> registry = context.registry.load();
-  const plugins::LoadedPlugin* loaded = registry ? registry->Find(route) : nullptr;
-  if (loaded == nullptr) {
-    return ErrorReply(404, "not_found",
-                      "no channel plugin serves /v1/ingest/" + std::string(route));
-  }
+namespace {
+
+// The answer to one ingest request for `plugin`; sets `tenant` as soon as
+// the request names one.
+Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
+             Poco::Net::HTTPServerRequest& request, std::string& tenant) {
   if (request.getMethod() != "POST") {
     Reply reply = ErrorReply(405, "method_not_allowed", "use POST to ingest");
     reply.headers = {{"Allow", "POST"}};
@@ -182,7 +180,6 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
       break;
   }
 
-  const sdk::ChannelPlugin& plugin = *loaded->plugin;
   ingest::Headers headers;
   if (plugin.HasVerifier()) headers = CollectHeaders(request);
   const std::string public_url =
@@ -193,6 +190,7 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
     sdk::Result<ingest::Caller> identified = IdentifyCaller(*context.auth, plugin, request);
     if (!identified) return Unauthorized(identified.error().message);
     caller = std::move(identified.value());
+    tenant = caller.key_tenant;
   }
   const ingest::IngestRequest ingest_request{.content_type = request.getContentType(),
                                              .body = body,
@@ -205,12 +203,13 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
   if (!event) {
     if (event.error().code == "unauthorized") return Unauthorized(event.error().message);
     if (event.error().code == "plugin_error") {
-      spdlog::error("plugin {} failed on /v1/ingest/{}: {}", plugin.Info().name, route,
+      spdlog::error("plugin {} failed on {}: {}", plugin.Info().name, request.getURI(),
                     event.error().message);
       return ErrorReply(500, "internal_error", "the channel plugin failed; this is a bug");
     }
     return ErrorReply(event.error());
   }
+  tenant = event.value().tenant_id;
   admission::AdmitOptions options;
   if (context.simulation_mode && request.has(kSimulateHeader)) {
     const std::string& value = request.get(kSimulateHeader);
@@ -231,6 +230,28 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
     spdlog::warn("admission unavailable: {}", admitted.detail);
   }
   return AdmissionReply(admitted, event.value());
+}
+
+}  // namespace
+
+Reply HandleIngest(ServerContext& context, std::string_view route,
+                   Poco::Net::HTTPServerRequest& request) {
+  const std::shared_ptr<const plugins::PluginRegistry> registry = context.registry.load();
+  const plugins::LoadedPlugin* loaded = registry ? registry->Find(route) : nullptr;
+  if (loaded == nullptr) {
+    return ErrorReply(404, "not_found",
+                      "no channel plugin serves /v1/ingest/" + std::string(route));
+  }
+  std::string tenant;
+  Reply reply = Ingest(context, *loaded->plugin, request, tenant);
+  if (context.traffic != nullptr) {
+    const auto channel = std::string(sdk::ChannelName(loaded->plugin->Info().channel));
+    const ops::Outcome outcome = ops::OutcomeOfStatus(reply.status);
+    const int64_t retry_after =
+        outcome == ops::Outcome::kRateLimited ? reply.body.value("retry_after_seconds", 0) : 0;
+    context.traffic->Record(tenant, channel, outcome, ingest::NowMs(), retry_after);
+  }
+  return reply;
 }
 
 }  // namespace mccig::http

@@ -2,38 +2,16 @@
 #include "http/internal_handler.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/URI.h>
-
-#include <map>
-#include <optional>
-#include <sstream>
 
 #include "http/credentials.h"
+#include "http/internal_views.h"
+#include "http/query_params.h"
 #include "queue/event_codec.h"
 
 namespace mccig::http {
 namespace {
 
 constexpr std::size_t kMaxReplayBody = 64 * 1024;
-
-using Query = std::map<std::string, std::string>;
-
-Query ParseQuery(const Poco::Net::HTTPServerRequest& request) {
-  Query q;
-  for (const auto& [k, v] : Poco::URI(request.getURI()).getQueryParameters()) q[k] = v;
-  return q;
-}
-
-std::optional<std::string> Param(const Query& q, const std::string& name) {
-  const auto it = q.find(name);
-  if (it == q.end() || it->second.empty()) return std::nullopt;
-  return it->second;
-}
-
-Reply BadParameter(const std::string& field, const std::string& problem) {
-  return ErrorReply(sdk::Error{
-      "invalid_parameter", "invalid parameter '" + field + "': " + problem, {{field, problem}}});
-}
 
 Reply MethodNotAllowed(const char* allow) {
   Reply reply = ErrorReply(405, "method_not_allowed", std::string("use ") + allow);
@@ -69,18 +47,9 @@ nlohmann::json DeadLetterJson(const queue::DeadLetter& d) {
 }
 
 Reply ListDeadLetters(ServerContext& context, const Query& q) {
-  int limit = 50;
-  if (const auto text = Param(q, "limit")) {
-    try {
-      std::size_t used = 0;
-      limit = std::stoi(*text, &used);
-      if (used != text->size()) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      return BadParameter("limit", "must be a whole number");
-    }
-    if (limit < 1 || limit > 1000) return BadParameter("limit", "must be between 1 and 1000");
-  }
-  auto letters = context.queue->ListDeadLetters(limit);
+  const IntParam limit = ReadIntParam(q, "limit", 50, 1, 1000);
+  if (limit.error) return *limit.error;
+  auto letters = context.queue->ListDeadLetters(static_cast<int>(limit.value));
   if (!letters)
     return ErrorReply(503, "unavailable", "the queue is unavailable: " + letters.error().message);
   auto stats = context.queue->Stats();
@@ -145,6 +114,11 @@ Reply HandleInternal(ServerContext& context, std::string_view path,
     return get ? CountEvents(context, ParseQuery(request)) : MethodNotAllowed("GET");
   if (route == "dlq")
     return get ? ListDeadLetters(context, ParseQuery(request)) : MethodNotAllowed("GET");
+  if (route == "plugins") return get ? PluginsView(context) : MethodNotAllowed("GET");
+  if (route == "tenants")
+    return get ? TenantsView(context, ParseQuery(request)) : MethodNotAllowed("GET");
+  if (route == "stats")
+    return get ? StatsView(context, ParseQuery(request)) : MethodNotAllowed("GET");
   if (route == "dlq/replay") {
     return request.getMethod() == "POST" ? ReplayDeadLetters(context, request)
                                          : MethodNotAllowed("POST");

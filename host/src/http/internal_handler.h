@@ -6,6 +6,9 @@
 //   GET  /v1/internal/dlq[?limit=50]  → {"entries": [...], "total": n}
 //   POST /v1/internal/dlq/replay      body {"ids": [...]} | {"id": "…"} | {"all": true}
 //        → {"replayed": [...]}; replayed events are stored at most once.
+//   GET  /v1/internal/plugins | tenants | stats — the operator views of
+//        internal_views.h, which the console is built on.
+// Every route needs an admin token when authentication is on.
 #pragma once
 
 #include <string_view>

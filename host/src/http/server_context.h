@@ -10,8 +10,10 @@
 
 #include "admission/admission.h"
 #include "auth/authenticator.h"
+#include "config/config.h"
 #include "http/cors.h"
 #include "ops/metrics.h"
+#include "ops/traffic.h"
 #include "plugins/plugin_registry.h"
 #include "queue/stream_queue.h"
 #include "store/event_queries.h"
@@ -38,6 +40,10 @@ struct ServerContext {
   bool internal_endpoints = false;
   queue::StreamQueue* queue = nullptr;     // not owned; for the DLQ endpoints
   store::EventQueries* queries = nullptr;  // not owned; for the count endpoint
+  ops::Traffic* traffic = nullptr;         // not owned; null: no traffic views
+  // The running configuration (tenants and limits for the operator views);
+  // swapped on reload like the registry.
+  std::atomic<std::shared_ptr<const config::Config>> config{};
 };
 
 }  // namespace mccig::http

@@ -68,7 +68,7 @@ prometheus::Family<prometheus::Counter>& NewCounters(prometheus::Registry& regis
 }  // namespace
 
 Metrics::Metrics(std::set<std::string> tenants)
-    : tenants_(std::make_shared<const std::set<std::string>>(std::move(tenants))),
+    : tenants_(std::move(tenants)),
       registry_(std::make_shared<prometheus::Registry>()),
       requests_(NewCounters(*registry_, "mccig_http_requests_total",
                             "HTTP requests by route, channel and status.")),
@@ -99,11 +99,7 @@ Metrics::Metrics(std::set<std::string> tenants)
 }
 
 void Metrics::SetTenants(std::set<std::string> tenants) {
-  tenants_.store(std::make_shared<const std::set<std::string>>(std::move(tenants)));
-}
-
-std::string Metrics::TenantLabel(const std::string& tenant) const {
-  return tenants_.load()->contains(tenant) ? tenant : "other";
+  tenants_.Set(std::move(tenants));
 }
 
 void Metrics::ObserveRequest(std::string_view route, std::string_view channel, int status) {
@@ -116,7 +112,8 @@ void Metrics::ObserveRequest(std::string_view route, std::string_view channel, i
 
 void Metrics::ObserveAdmission(const std::string& tenant, std::string_view outcome,
                                double seconds) {
-  admissions_.Add({{"tenant", TenantLabel(tenant)}, {"outcome", std::string(outcome)}}).Increment();
+  admissions_.Add({{"tenant", tenants_.Label(tenant)}, {"outcome", std::string(outcome)}})
+      .Increment();
   admission_latency_.Observe(seconds);
 }
 

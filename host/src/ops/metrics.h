@@ -23,6 +23,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "ops/tenant_labels.h"
 #include "queue/stream_queue.h"
 #include "worker/worker_options.h"
 
@@ -54,9 +55,7 @@ class Metrics final : public worker::WorkerObserver {
   std::string Render(const Snapshot& snapshot) const;
 
  private:
-  std::string TenantLabel(const std::string& tenant) const;
-
-  std::atomic<std::shared_ptr<const std::set<std::string>>> tenants_;
+  TenantLabels tenants_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& admissions_;

@@ -73,7 +73,7 @@ function render(page, stats, window) {
   const w = stats.worker;
   const deadLetters = stats.dead_letters_by_tenant_channel || [];
   const kpis = h('div', { class: 'kpis' },
-    kpi('accepted', 'Accepted', number(totals.accepted), 'stored exactly once', 'kpi-accepted'),
+    kpi('accepted', 'Accepted', number(totals.accepted), 'queued; each stored once', 'kpi-accepted'),
     kpi('duplicate', 'Duplicates', number(totals.duplicate), 'answered 200, nothing queued', 'kpi-duplicate'),
     kpi('rate_limited', 'Rate limited', number(totals.rate_limited), '429 with Retry-After', 'kpi-rate-limited'),
     kpi('rejected', 'Rejected', number(totals.rejected + totals.unavailable),

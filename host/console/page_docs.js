@@ -11,6 +11,8 @@ const ANSWERS = [
   [400, 'invalid_json · validation_failed', 'The body is not valid; details name each field and the problem.'],
   [401, 'unauthorized', 'No API key, an unknown key, or a bad provider signature.'],
   [403, 'forbidden', 'The key belongs to another tenant than the one the request names.'],
+  [405, 'method_not_allowed', 'Only POST ingests; Allow names it.'],
+  [408, 'request_timeout', 'The body did not arrive in full within server.read_timeout_ms.'],
   [413, 'payload_too_large', 'The body is over server.body_limit_bytes.'],
   [415, 'unsupported_media_type', 'The Content-Type is not one the route accepts.'],
   [429, 'rate_limited', 'The tenant\'s bucket is empty; Retry-After says when to try again. Nothing was claimed.'],

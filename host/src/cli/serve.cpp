@@ -98,8 +98,9 @@ class Gateway {
         queue_(pool_),
         queries_(config.database_url),
         admission_(pool_, admission::AdmissionSettings::FromConfig(config)),
-        metrics_(TenantIds(config)),
-        traffic_(TenantIds(config), ingest::NowMs()) {
+        tenant_labels_(std::make_shared<ops::TenantLabels>(TenantIds(config))),
+        metrics_(tenant_labels_),
+        traffic_(tenant_labels_, ingest::NowMs()) {
     if (config.auth_mode == config::AuthMode::kApiKey) {
       authenticator_ = std::make_unique<auth::Authenticator>(config);
     }
@@ -163,8 +164,7 @@ class Gateway {
     const config::Config& next = fresh.config;
     context_.registry.store(fresh.registry);
     metrics_.SetPluginsLoaded(static_cast<int>(fresh.registry->plugins().size()));
-    metrics_.SetTenants(TenantIds(next));
-    traffic_.SetTenants(TenantIds(next));
+    tenant_labels_->Set(TenantIds(next));
     context_.config.store(std::make_shared<const config::Config>(next));
     admission_.UpdateSettings(admission::AdmissionSettings::FromConfig(next));
     if (authenticator_) authenticator_->Reload(next);
@@ -201,6 +201,7 @@ class Gateway {
   queue::StreamQueue queue_;
   store::EventQueries queries_;
   admission::RedisAdmission admission_;
+  std::shared_ptr<ops::TenantLabels> tenant_labels_;  // shared by metrics_ and traffic_
   ops::Metrics metrics_;
   ops::Traffic traffic_;
   std::unique_ptr<auth::Authenticator> authenticator_;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <unordered_map>
 
 #include "resources/resources.h"
 
@@ -28,11 +29,19 @@ std::string_view MediaType(std::string_view name) {
   return "application/octet-stream";
 }
 
-// Stable for a given build: the files are compiled in.
-std::string ETagOf(std::string_view text) {
-  char tag[32];
-  std::snprintf(tag, sizeof tag, "\"%zx\"", std::hash<std::string_view>{}(text));
-  return tag;
+// Each console file's ETag, computed once: the files are compiled in, so a
+// tag is stable for the life of the binary.
+const std::string& ETagOf(const resources::Resource& resource) {
+  static const std::unordered_map<std::string_view, std::string> kTags = [] {
+    std::unordered_map<std::string_view, std::string> tags;
+    for (const resources::Resource& r : resources::All()) {
+      char tag[32];
+      std::snprintf(tag, sizeof tag, "\"%zx\"", std::hash<std::string_view>{}(r.text));
+      tags.emplace(r.name, tag);
+    }
+    return tags;
+  }();
+  return kTags.at(resource.name);
 }
 
 }  // namespace
@@ -60,7 +69,7 @@ std::optional<Reply> HandleConsole(const ServerContext& context, std::string_vie
   if (resource == nullptr) {
     return ErrorReply(404, "not_found", "no such console file: " + std::string(path));
   }
-  const std::string etag = ETagOf(resource->text);
+  const std::string& etag = ETagOf(*resource);
   Reply reply{.status = 200};
   reply.headers = {{"ETag", etag},
                    {"Cache-Control", "no-cache"},

@@ -38,39 +38,52 @@ std::string_view After(std::string_view path, std::string_view prefix) {
   return path.substr(prefix.size());
 }
 
-Reply Dispatch(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
-  const std::string& uri = request.getURI();
-  const std::string_view path = std::string_view(uri).substr(0, uri.find('?'));
-  std::string_view route = After(path, "/v1/ingest/");
-  if (route.empty()) route = After(path, "/ingest/");
-  if (!route.empty()) return HandleIngest(context, route, request);
-  if (path.starts_with(kInternalPrefix)) return HandleInternal(context, path, request);
+// Where a request goes, read once from its URI.
+struct Route {
+  std::string_view path{};    // without the query
+  std::string_view ingest{};  // the plugin route after /v1/ingest/ or /ingest/; empty otherwise
+};
+
+Route RouteOf(const std::string& uri) {
+  Route r{.path = std::string_view(uri).substr(0, uri.find('?'))};
+  r.ingest = After(r.path, "/v1/ingest/");
+  if (r.ingest.empty()) r.ingest = After(r.path, "/ingest/");
+  return r;
+}
+
+// `channel` is set to the channel served when an ingest plugin answered.
+Reply Dispatch(ServerContext& context, const Route& route, Poco::Net::HTTPServerRequest& request,
+               std::string& channel) {
+  if (!route.ingest.empty()) return HandleIngest(context, route.ingest, request, channel);
+  if (route.path.starts_with(kInternalPrefix)) return HandleInternal(context, route.path, request);
   if (request.getMethod() == "GET") {
-    if (std::optional<Reply> ops = HandleOps(context, path)) return std::move(*ops);
+    if (std::optional<Reply> ops = HandleOps(context, route.path)) return std::move(*ops);
     if (std::optional<Reply> console =
-            HandleConsole(context, path, request.get("If-None-Match", ""))) {
+            HandleConsole(context, route.path, request.get("If-None-Match", ""))) {
       return std::move(*console);
     }
   }
-  return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
+  return ErrorReply(404, "not_found", "no such endpoint: " + std::string(route.path));
 }
 
 // The route and channel labels of a request, for the requests metric.
 // Bounded: unknown paths are "other", unknown ingest routes "unknown".
-std::pair<std::string, std::string> MetricLabels(const ServerContext& context,
-                                                 const std::string& uri) {
-  const std::string_view path = std::string_view(uri).substr(0, uri.find('?'));
-  std::string_view route = After(path, "/v1/ingest/");
-  if (route.empty()) route = After(path, "/ingest/");
-  if (!route.empty()) {
-    const auto registry = context.registry.load();
-    const plugins::LoadedPlugin* p = registry ? registry->Find(route) : nullptr;
-    return {"ingest", p ? std::string(sdk::ChannelName(p->plugin->Info().channel)) : "unknown"};
+// `channel` is what the ingest handler served, when it ran; a request shed
+// before dispatch is looked up here.
+std::pair<std::string, std::string> MetricLabels(const ServerContext& context, const Route& route,
+                                                 std::string channel) {
+  if (!route.ingest.empty()) {
+    if (channel.empty()) {
+      const auto registry = context.registry.load();
+      const plugins::LoadedPlugin* p = registry ? registry->Find(route.ingest) : nullptr;
+      channel = p ? std::string(sdk::ChannelName(p->plugin->Info().channel)) : "unknown";
+    }
+    return {"ingest", std::move(channel)};
   }
-  if (path.starts_with(kInternalPrefix)) return {"internal", ""};
-  if (path.starts_with(kConsolePath)) return {"console", ""};
+  if (route.path.starts_with(kInternalPrefix)) return {"internal", ""};
+  if (route.path.starts_with(kConsolePath)) return {"console", ""};
   for (const char* ops : {"/healthz", "/readyz", "/health", "/metrics"}) {
-    if (path == ops) return {ops + 1, ""};
+    if (route.path == ops) return {ops + 1, ""};
   }
   return {"other", ""};
 }
@@ -102,23 +115,24 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
                      Poco::Net::HTTPServerResponse& response) override {
     const auto started = std::chrono::steady_clock::now();
     const log::RequestScope scope(RequestId(request));
-    Reply reply = Answer(request);
+    const Route route = RouteOf(request.getURI());
+    std::string channel;
+    Reply reply = Answer(request, route, channel);
     reply.headers.emplace_back("X-Request-Id", log::CurrentRequestId());
     if (context_.metrics != nullptr) {
-      const auto [route, channel] = MetricLabels(context_, request.getURI());
-      context_.metrics->ObserveRequest(route, channel, reply.status);
+      const auto [route_label, channel_label] = MetricLabels(context_, route, std::move(channel));
+      context_.metrics->ObserveRequest(route_label, channel_label, reply.status);
     }
     if (!response.sent()) Send(response, reply);
     // The path without its query: nothing a caller sends beyond it is logged.
-    const std::string& uri = request.getURI();
     spdlog::debug(
-        "{} {} {} {:.2f} ms", request.getMethod(), uri.substr(0, uri.find('?')), reply.status,
+        "{} {} {} {:.2f} ms", request.getMethod(), route.path, reply.status,
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count());
   }
 
  private:
-  Reply Answer(Poco::Net::HTTPServerRequest& request) {
+  Reply Answer(Poco::Net::HTTPServerRequest& request, const Route& route, std::string& channel) {
     if (shedding_.server != nullptr &&
         shedding_.server->queuedConnections() > shedding_.queue_depth) {
       return Overloaded();
@@ -129,7 +143,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
           request.has("Access-Control-Request-Method")) {
         return context_.cors.Preflight(origin);
       }
-      Reply reply = Dispatch(context_, request);
+      Reply reply = Dispatch(context_, route, request, channel);
       for (auto& h : context_.cors.Headers(origin)) reply.headers.push_back(std::move(h));
       return reply;
     } catch (const std::exception& e) {

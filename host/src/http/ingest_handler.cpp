@@ -235,17 +235,17 @@ Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
 }  // namespace
 
 Reply HandleIngest(ServerContext& context, std::string_view route,
-                   Poco::Net::HTTPServerRequest& request) {
+                   Poco::Net::HTTPServerRequest& request, std::string& channel) {
   const std::shared_ptr<const plugins::PluginRegistry> registry = context.registry.load();
   const plugins::LoadedPlugin* loaded = registry ? registry->Find(route) : nullptr;
   if (loaded == nullptr) {
     return ErrorReply(404, "not_found",
                       "no channel plugin serves /v1/ingest/" + std::string(route));
   }
+  channel = sdk::ChannelName(loaded->plugin->Info().channel);
   std::string tenant;
   Reply reply = Ingest(context, *loaded->plugin, request, tenant);
   if (context.traffic != nullptr) {
-    const auto channel = std::string(sdk::ChannelName(loaded->plugin->Info().channel));
     const ops::Outcome outcome = ops::OutcomeOfStatus(reply.status);
     const int64_t retry_after =
         outcome == ops::Outcome::kRateLimited ? reply.body.value("retry_after_seconds", 0) : 0;

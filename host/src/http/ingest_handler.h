@@ -5,6 +5,7 @@
 // to admission and turns the outcome into the documented status codes.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "http/reply.h"
@@ -16,8 +17,10 @@ class HTTPServerRequest;
 
 namespace mccig::http {
 
+// `channel` is set to the served plugin's channel ("sms"), for the caller's
+// request metric; left alone when no plugin serves `route`.
 Reply HandleIngest(ServerContext& context, std::string_view route,
-                   Poco::Net::HTTPServerRequest& request);
+                   Poco::Net::HTTPServerRequest& request, std::string& channel);
 
 // The reply for an admitted (or refused) event; exposed for tests.
 Reply AdmissionReply(const admission::AdmissionResult& result, const sdk::ConversationEvent& event);

@@ -67,7 +67,7 @@ prometheus::Family<prometheus::Counter>& NewCounters(prometheus::Registry& regis
 
 }  // namespace
 
-Metrics::Metrics(std::set<std::string> tenants)
+Metrics::Metrics(std::shared_ptr<const TenantLabels> tenants)
     : tenants_(std::move(tenants)),
       registry_(std::make_shared<prometheus::Registry>()),
       requests_(NewCounters(*registry_, "mccig_http_requests_total",
@@ -98,10 +98,6 @@ Metrics::Metrics(std::set<std::string> tenants)
       .Set(1);
 }
 
-void Metrics::SetTenants(std::set<std::string> tenants) {
-  tenants_.Set(std::move(tenants));
-}
-
 void Metrics::ObserveRequest(std::string_view route, std::string_view channel, int status) {
   requests_
       .Add({{"route", std::string(route)},
@@ -112,7 +108,7 @@ void Metrics::ObserveRequest(std::string_view route, std::string_view channel, i
 
 void Metrics::ObserveAdmission(const std::string& tenant, std::string_view outcome,
                                double seconds) {
-  admissions_.Add({{"tenant", tenants_.Label(tenant)}, {"outcome", std::string(outcome)}})
+  admissions_.Add({{"tenant", tenants_->Label(tenant)}, {"outcome", std::string(outcome)}})
       .Increment();
   admission_latency_.Observe(seconds);
 }

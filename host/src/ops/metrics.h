@@ -10,7 +10,6 @@
 // caller cannot grow the series without bound. Thread-safe.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <set>
@@ -38,10 +37,11 @@ struct Snapshot {
 
 class Metrics final : public worker::WorkerObserver {
  public:
-  explicit Metrics(std::set<std::string> tenants);
-
-  // The tenants that get their own label (config reload).
-  void SetTenants(std::set<std::string> tenants);
+  // `tenants`: the labels shared with the other views; the set alone makes
+  // a private one.
+  explicit Metrics(std::shared_ptr<const TenantLabels> tenants);
+  explicit Metrics(std::set<std::string> tenants)
+      : Metrics(std::make_shared<const TenantLabels>(std::move(tenants))) {}
 
   void ObserveRequest(std::string_view route, std::string_view channel, int status);
   // outcome: accepted | duplicate | rate_limited | unavailable
@@ -55,7 +55,7 @@ class Metrics final : public worker::WorkerObserver {
   std::string Render(const Snapshot& snapshot) const;
 
  private:
-  TenantLabels tenants_;
+  std::shared_ptr<const TenantLabels> tenants_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& admissions_;

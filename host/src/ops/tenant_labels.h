@@ -4,8 +4,9 @@
 // A tenant id comes from the request, so using it raw as a label would let a
 // caller grow the series without bound. Configured tenants keep their name;
 // any other id is "other", and a request whose tenant is not known at all
-// (refused before its body was read) is "unidentified". The set is swapped
-// atomically on reload. Thread-safe.
+// (refused before its body was read) is "unidentified". One instance is
+// shared by every view (Metrics, Traffic), so a reload swaps the set once,
+// atomically, for all of them. Thread-safe.
 #pragma once
 
 #include <atomic>

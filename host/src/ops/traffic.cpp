@@ -13,8 +13,8 @@ Outcome OutcomeOfStatus(int status) {
   return Outcome::kUnavailable;
 }
 
-Traffic::Traffic(std::set<std::string> tenants, int64_t now_ms)
-    : labels_(std::move(tenants)), started_at_ms_(now_ms) {}
+Traffic::Traffic(std::shared_ptr<const TenantLabels> labels, int64_t now_ms)
+    : labels_(std::move(labels)), started_at_ms_(now_ms) {}
 
 Traffic::Slot& Traffic::SlotFor(int64_t second) {
   Slot& slot = window_[static_cast<std::size_t>(second % kWindowSeconds)];
@@ -24,7 +24,7 @@ Traffic::Slot& Traffic::SlotFor(int64_t second) {
 
 void Traffic::Record(const std::string& tenant, const std::string& channel, Outcome outcome,
                      int64_t now_ms, int64_t retry_after_s) {
-  const std::string label = labels_.Label(tenant);
+  const std::string label = labels_->Label(tenant);
   const auto index = static_cast<std::size_t>(outcome);
   const int64_t second = now_ms / 1000;
   std::lock_guard lock(mutex_);

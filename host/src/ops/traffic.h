@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -41,9 +42,10 @@ class Traffic {
   static constexpr int64_t kWindowSeconds = 900;
   static constexpr std::size_t kRecentRefusals = 20;
 
-  explicit Traffic(std::set<std::string> tenants, int64_t now_ms);
-
-  void SetTenants(std::set<std::string> tenants) { labels_.Set(std::move(tenants)); }
+  // `labels`: shared with the other views; the set alone makes a private one.
+  Traffic(std::shared_ptr<const TenantLabels> labels, int64_t now_ms);
+  Traffic(std::set<std::string> tenants, int64_t now_ms)
+      : Traffic(std::make_shared<const TenantLabels>(std::move(tenants)), now_ms) {}
 
   // One ingest answer. `tenant` is empty when the request was refused before
   // its tenant was known; `retry_after_s` matters for 429s only.
@@ -78,7 +80,7 @@ class Traffic {
 
   Slot& SlotFor(int64_t second);
 
-  TenantLabels labels_;
+  std::shared_ptr<const TenantLabels> labels_;
   const int64_t started_at_ms_;
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, Counts> totals_;

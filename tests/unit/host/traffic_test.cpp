@@ -44,14 +44,15 @@ TEST(Traffic, TotalsByTenantAndChannel) {
 }
 
 TEST(Traffic, TenantsOutsideTheConfigShareOneLabel) {
-  Traffic t({"acme"}, kT0);
+  const auto labels = std::make_shared<TenantLabels>(std::set<std::string>{"acme"});
+  Traffic t(labels, kT0);
   for (int i = 0; i < 100; ++i) t.Record("t" + std::to_string(i), "sms", Outcome::kAccepted, kT0);
   t.Record("", "sms", Outcome::kRejected, kT0);
   const auto s = t.Summary(kT0, 60, 5);
   EXPECT_EQ(s["by_tenant_channel"].size(), 2u);
   EXPECT_EQ(RowFor(s, "other", "sms")["accepted"], 100);
   EXPECT_EQ(RowFor(s, "unidentified", "sms")["rejected"], 1);
-  t.SetTenants({"acme", "t1"});
+  labels->Set({"acme", "t1"});
   t.Record("t1", "sms", Outcome::kAccepted, kT0);
   EXPECT_EQ(RowFor(t.Summary(kT0, 60, 5), "t1", "sms")["accepted"], 1);
 }

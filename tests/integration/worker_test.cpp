@@ -25,6 +25,7 @@
 #include "support/postgres.h"
 #include "support/process.h"
 #include "support/redis_server.h"
+#include "support/wait.h"
 #include "worker/worker.h"
 
 namespace mccig {
@@ -32,6 +33,7 @@ namespace {
 
 using nlohmann::json;
 using testing::PostJson;
+using testing::WaitUntil;
 
 json Sms(const std::string& sid, const std::string& tenant = "acme") {
   return {{"tenant_id", tenant},
@@ -50,15 +52,6 @@ sdk::ConversationEvent Event(const std::string& sid) {
   e.timestamp_ms = 1714564800000;
   e.content = "queued directly";
   return e;
-}
-
-bool WaitUntil(const std::function<bool()>& done, int seconds = 20) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return done();
 }
 
 worker::WorkerOptions FastOptions() {

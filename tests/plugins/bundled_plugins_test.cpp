@@ -113,3 +113,21 @@ INSTANTIATE_TEST_SUITE_P(All, BundledPlugin, ::testing::ValuesIn(testing::Bundle
 
 }  // namespace
 }  // namespace mccig
+
+namespace mccig {
+namespace {
+
+TEST(PluginDeclarations, RoutesEndingInBatchAreTheHostsAndRefused) {
+  sdk::PluginInfo info = testing::BundledRegistry()->plugins().front().plugin->Info();
+  for (const char* route : {"batch", "sms/batch"}) {
+    info.routes = {route};
+    const auto problems = plugins::CheckDeclarations(info);
+    ASSERT_EQ(problems.size(), 1u) << route;
+    EXPECT_NE(problems[0].find("/v1/ingest/{route}/batch"), std::string::npos) << problems[0];
+  }
+  info.routes = {"batches"};
+  EXPECT_TRUE(plugins::CheckDeclarations(info).empty());
+}
+
+}  // namespace
+}  // namespace mccig

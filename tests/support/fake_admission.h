@@ -1,6 +1,6 @@
 // fake_admission.h — an in-memory Admission for tests of the HTTP layer and
 // the pipeline. Duplicates are detected per (tenant, channel, provider id);
-// `next` forces the outcome of the next call. Thread-safe.
+// `ForceNext` forces the outcome of the next event. Thread-safe.
 #pragma once
 
 #include <mutex>
@@ -16,19 +16,13 @@ namespace mccig::testing {
 
 class FakeAdmission : public admission::Admission {
  public:
-  admission::AdmissionResult Admit(const sdk::ConversationEvent& event,
-                                   const admission::AdmitOptions&) override {
+  std::vector<admission::AdmissionResult> AdmitBatch(
+      std::span<const admission::AdmissionItem> items) override {
     std::lock_guard lock(mutex_);
-    if (next_) {
-      auto forced = *next_;
-      next_.reset();
-      return forced;
-    }
-    const auto key = std::make_tuple(event.tenant_id, std::string(sdk::ChannelName(event.channel)),
-                                     event.provider_message_id);
-    if (!seen_.insert(key).second) return {.status = admission::AdmissionStatus::kDuplicate};
-    accepted_.push_back(event);
-    return {.status = admission::AdmissionStatus::kAccepted};
+    std::vector<admission::AdmissionResult> results;
+    for (const auto& item : items) results.push_back(AdmitOne(*item.event));
+    ++calls_;
+    return results;
   }
 
   // Every bucket full: the fake keeps no tokens.
@@ -51,11 +45,31 @@ class FakeAdmission : public admission::Admission {
     return accepted_;
   }
 
+  // How many AdmitBatch calls (store round trips) were made.
+  int calls() const {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+
  private:
+  admission::AdmissionResult AdmitOne(const sdk::ConversationEvent& event) {
+    if (next_) {
+      auto forced = *next_;
+      next_.reset();
+      return forced;
+    }
+    const auto key = std::make_tuple(event.tenant_id, std::string(sdk::ChannelName(event.channel)),
+                                     event.provider_message_id);
+    if (!seen_.insert(key).second) return {.status = admission::AdmissionStatus::kDuplicate};
+    accepted_.push_back(event);
+    return {.status = admission::AdmissionStatus::kAccepted};
+  }
+
   mutable std::mutex mutex_;
   std::optional<admission::AdmissionResult> next_;
   std::set<std::tuple<std::string, std::string, std::string>> seen_;
   std::vector<sdk::ConversationEvent> accepted_;
+  int calls_ = 0;
 };
 
 }  // namespace mccig::testing

@@ -4,11 +4,15 @@
 // Contract: kAccepted only once the event is durably queued; kDuplicate and
 // kRateLimited claim nothing, so a later retry of the same event is judged
 // afresh; kUnavailable means nothing happened and the caller may retry.
+// A batch is judged event by event, in order, with the same contract for
+// each, in one round trip to the store.
 // Implementations are called from many request threads at once.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <mccig/sdk/event.h>
@@ -33,6 +37,12 @@ struct AdmitOptions {
   bool simulate_worker_failure = false;
 };
 
+// One event of a batch; `event` outlives the call.
+struct AdmissionItem {
+  const sdk::ConversationEvent* event = nullptr;
+  AdmitOptions options{};
+};
+
 // A tenant's token bucket as it stands, for operators: reading it spends
 // nothing and changes nothing.
 struct BucketState {
@@ -45,8 +55,14 @@ struct BucketState {
 class Admission {
  public:
   virtual ~Admission() = default;
-  virtual AdmissionResult Admit(const sdk::ConversationEvent& event,
-                                const AdmitOptions& options) = 0;
+  // One result per item, in the items' order. Later items see the effects
+  // of earlier ones (a repeated provider id is a duplicate; tokens run out).
+  virtual std::vector<AdmissionResult> AdmitBatch(std::span<const AdmissionItem> items) = 0;
+
+  AdmissionResult Admit(const sdk::ConversationEvent& event, const AdmitOptions& options) {
+    const AdmissionItem item{.event = &event, .options = options};
+    return std::move(AdmitBatch({&item, 1}).front());
+  }
   // The buckets of `tenants`, in that order ("unavailable" when the store
   // cannot be read).
   virtual sdk::Result<std::vector<BucketState>> Buckets(

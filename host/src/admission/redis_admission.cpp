@@ -1,6 +1,7 @@
 // redis_admission.cpp — see redis_admission.h.
 #include "admission/redis_admission.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "admission/admission_keys.h"
@@ -48,51 +49,113 @@ void RedisAdmission::UpdateSettings(AdmissionSettings settings) {
   settings_.store(std::make_shared<const AdmissionSettings>(std::move(settings)));
 }
 
-AdmissionResult RedisAdmission::Admit(const sdk::ConversationEvent& event,
-                                      const AdmitOptions& options) {
-  const std::shared_ptr<const AdmissionSettings> settings = settings_.load();
-  const config::RateLimit& limit = settings->LimitFor(event.tenant_id);
-  const std::string idem =
-      IdempotencyKey(event.tenant_id, sdk::ChannelName(event.channel), event.provider_message_id);
-  const std::string bucket = BucketKey(event.tenant_id);
-  const std::string capacity = std::to_string(limit.capacity);
-  const std::string rate = FormatRate(limit.refill_per_second);
-  const std::string ttl = std::to_string(settings->idempotency_ttl_seconds);
-  const std::string encoded = queue::EncodeEvent(event);
+namespace {
 
-  sdk::Result<redis::Lease> lease = pool_.Acquire();
-  if (!lease) return Unavailable(lease.error().message);
-  sdk::Result<redis::Reply> reply = script_.Run(
-      lease.value(), {queue::kStreamKey, idem, bucket},
-      {capacity, rate, ttl, encoded, event.event_id, options.simulate_worker_failure ? "1" : "0"});
-  if (!reply) return Unavailable(reply.error().message);
+// The script's arguments for `items` (see admission.lua for the layout).
+struct ScriptCall {
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+  std::vector<int64_t> capacity_of_item;
 
-  const redisReply* r = reply.value().get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 4 ||
-      r->element[0]->type != REDIS_REPLY_INTEGER) {
+  ScriptCall(const AdmissionSettings& settings, std::span<const AdmissionItem> items) {
+    // Bucket b + 1 belongs to tenants[b]; a batch names few tenants.
+    std::vector<std::string_view> tenants;
+    std::vector<std::string> bucket_args;
+    std::vector<int64_t> capacities;
+    std::vector<std::size_t> bucket_of_item;
+    for (const AdmissionItem& item : items) {
+      const std::string& tenant = item.event->tenant_id;
+      auto it = std::find(tenants.begin(), tenants.end(), tenant);
+      if (it == tenants.end()) {
+        const config::RateLimit& limit = settings.LimitFor(tenant);
+        bucket_args.push_back(std::to_string(limit.capacity));
+        bucket_args.push_back(FormatRate(limit.refill_per_second));
+        capacities.push_back(limit.capacity);
+        it = tenants.insert(tenants.end(), tenant);
+      }
+      const auto bucket = static_cast<std::size_t>(it - tenants.begin());
+      bucket_of_item.push_back(bucket + 1);
+      capacity_of_item.push_back(capacities[bucket]);
+    }
+    keys.reserve(1 + tenants.size() + items.size());
+    keys.emplace_back(queue::kStreamKey);
+    for (std::string_view t : tenants) keys.push_back(BucketKey(t));
+    args.reserve(2 + bucket_args.size() + 4 * items.size());
+    args.push_back(std::to_string(tenants.size()));
+    args.push_back(std::to_string(settings.idempotency_ttl_seconds));
+    for (auto& a : bucket_args) args.push_back(std::move(a));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const sdk::ConversationEvent& e = *items[i].event;
+      keys.push_back(
+          IdempotencyKey(e.tenant_id, sdk::ChannelName(e.channel), e.provider_message_id));
+      args.push_back(std::to_string(bucket_of_item[i]));
+      args.push_back(e.event_id);
+      args.push_back(queue::EncodeEvent(e));
+      args.push_back(items[i].options.simulate_worker_failure ? "1" : "0");
+    }
+  }
+};
+
+std::vector<std::string_view> Views(const std::vector<std::string>& strings) {
+  return {strings.begin(), strings.end()};
+}
+
+std::string_view Text(const redisReply* r) {
+  return r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS
+             ? std::string_view(r->str, r->len)
+             : std::string_view();
+}
+
+// One event's result from its three reply values.
+AdmissionResult ResultOf(const redisReply* status, const redisReply* detail,
+                         const redisReply* remaining, int64_t capacity) {
+  if (status->type != REDIS_REPLY_INTEGER || remaining->type != REDIS_REPLY_INTEGER) {
     return Unavailable("unexpected reply from the admission script");
   }
-  const int64_t status = r->element[0]->integer;
-  AdmissionResult result{.limit = limit.capacity};
-  result.retry_after_ms = r->element[1]->integer;
-  result.remaining = r->element[2]->integer;
-  switch (status) {
+  AdmissionResult result{.limit = capacity, .remaining = remaining->integer};
+  switch (status->integer) {
     case 0:
       result.status = AdmissionStatus::kAccepted;
-      break;
+      return result;
     case 1:
       result.status = AdmissionStatus::kDuplicate;
-      if (r->element[3]->type == REDIS_REPLY_STRING) {
-        result.original_event_id.assign(r->element[3]->str, r->element[3]->len);
-      }
-      break;
+      result.original_event_id = Text(detail);
+      return result;
     case 2:
       result.status = AdmissionStatus::kRateLimited;
-      break;
+      result.retry_after_ms = detail->type == REDIS_REPLY_INTEGER ? detail->integer : 1000;
+      return result;
+    case 3:
+      return Unavailable("the queue refused the event: " + std::string(Text(detail)));
     default:
-      return Unavailable("unknown admission status " + std::to_string(status));
+      return Unavailable("unknown admission status " + std::to_string(status->integer));
   }
-  return result;
+}
+
+}  // namespace
+
+std::vector<AdmissionResult> RedisAdmission::AdmitBatch(std::span<const AdmissionItem> items) {
+  if (items.empty()) return {};
+  const std::shared_ptr<const AdmissionSettings> settings = settings_.load();
+  const ScriptCall call(*settings, items);
+  const auto all = [&](AdmissionResult r) { return std::vector<AdmissionResult>(items.size(), r); };
+
+  sdk::Result<redis::Lease> lease = pool_.Acquire();
+  if (!lease) return all(Unavailable(lease.error().message));
+  sdk::Result<redis::Reply> reply = script_.Run(lease.value(), Views(call.keys), Views(call.args));
+  if (!reply) return all(Unavailable(reply.error().message));
+
+  const redisReply* r = reply.value().get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 * items.size()) {
+    return all(Unavailable("unexpected reply from the admission script"));
+  }
+  std::vector<AdmissionResult> results;
+  results.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    results.push_back(ResultOf(r->element[3 * i], r->element[3 * i + 1], r->element[3 * i + 2],
+                               call.capacity_of_item[i]));
+  }
+  return results;
 }
 
 }  // namespace mccig::admission

@@ -1,9 +1,9 @@
 // redis_admission.h — Admission backed by one Lua script on Redis.
 //
-// Each Admit is one EVALSHA of host/lua/admission.lua (one round trip): the
-// duplicate check, the tenant's token bucket and the claim + XADD happen
-// atomically, so "201" means "in the stream" and a refused request claims
-// nothing. When Redis cannot be reached the answer is kUnavailable and
+// Each AdmitBatch is one EVALSHA of host/lua/admission.lua (one round trip,
+// whatever the batch size): the duplicate check, the tenant's token bucket
+// and the claim + XADD happen atomically, so "201" means "in the stream" and
+// a refused event claims nothing. When Redis cannot be reached the answer is kUnavailable and
 // nothing is accepted; the connection pool reconnects by itself.
 // Thread-safe: the pool hands each caller its own connection.
 #pragma once
@@ -37,7 +37,7 @@ double TokensAt(std::string_view stored, int64_t now_ms, int64_t capacity,
 class RedisAdmission final : public Admission {
  public:
   RedisAdmission(redis::Pool& pool, AdmissionSettings settings);
-  AdmissionResult Admit(const sdk::ConversationEvent& event, const AdmitOptions& options) override;
+  std::vector<AdmissionResult> AdmitBatch(std::span<const AdmissionItem> items) override;
   // TIME and one GET per bucket, pipelined; the refill is computed exactly
   // as admission.lua does it.
   sdk::Result<std::vector<BucketState>> Buckets(const std::vector<std::string>& tenants) override;

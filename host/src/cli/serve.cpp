@@ -6,6 +6,8 @@
 // only the main thread's sigwait sees them. On one, the HTTP server stops
 // accepting and finishes the requests in flight, then the worker finishes
 // its batches and acks them; the process exits 0.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <iostream>
 #include <set>
@@ -22,6 +24,7 @@
 #include "store/event_queries.h"
 #include "store/migrations.h"
 #include "store/pg_event_store.h"
+#include "stream/stream_server.h"
 #include "worker/worker.h"
 
 namespace mccig::cli {
@@ -114,6 +117,8 @@ class Gateway {
     context_.public_base_url = config.public_base_url;
     context_.cors = http::CorsPolicy(config.cors_enabled, config.cors_origin);
     context_.body_limit_bytes = config.body_limit_bytes;
+    context_.batch_max_events = config.batch_max_events;
+    context_.batch_max_body_bytes = config.batch_max_body_bytes;
     context_.simulation_mode = config.simulation_mode;
     context_.internal_endpoints = config.internal_endpoints;
     context_.queue = &queue_;
@@ -130,6 +135,15 @@ class Gateway {
 
   // Throws when the address cannot be bound.
   void StartHttp() {
+    if (config_.stream_enabled) {
+      stream_ = std::make_unique<stream::StreamServer>(
+          context_, stream::StreamOptions{
+                        .max_connections = config_.stream_max_connections,
+                        .idle_timeout = std::chrono::milliseconds(config_.stream_idle_timeout_ms),
+                        .max_message_bytes = config_.stream_max_message_bytes,
+                        .max_in_flight = config_.stream_max_in_flight});
+      context_.stream = stream_.get();
+    }
     server_ = std::make_unique<http::HttpServer>(
         http::ServerOptions{.host = config_.listen_host,
                             .port = config_.port,
@@ -145,6 +159,7 @@ class Gateway {
   // The server first: no new request while the worker finishes its batch.
   void Stop() {
     if (server_) server_->Stop();
+    if (stream_) stream_->Stop();
     if (worker_) worker_->Stop();
   }
   uint16_t port() const { return server_ ? server_->port() : 0; }
@@ -175,8 +190,9 @@ class Gateway {
 
  private:
   static std::size_t PoolSize(const config::Config& c, Roles roles) {
-    // One lease per request thread, one per consumer (its blocking read), one spare.
-    return static_cast<std::size_t>((roles.http ? c.http_threads : 0) +
+    // One lease per request thread, one for the stream's admissions, one per
+    // consumer (its blocking read), one spare.
+    return static_cast<std::size_t>((roles.http ? c.http_threads + 1 : 0) +
                                     (roles.worker ? c.worker_concurrency : 0) + 1);
   }
   static std::vector<const char*> ChangedRestartOnly(const config::Config& a,
@@ -207,8 +223,28 @@ class Gateway {
   std::unique_ptr<auth::Authenticator> authenticator_;
   http::ServerContext context_;
   std::unique_ptr<worker::Worker> worker_;
+  std::unique_ptr<stream::StreamServer> stream_;
   std::unique_ptr<http::HttpServer> server_;
 };
+
+// Each stream connection is a descriptor: lift the soft limit to the hard
+// one (what `ulimit -n` could do) and say so when it is still too low.
+void RaiseDescriptorLimit(const config::Config& config) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const auto needed = static_cast<rlim_t>(config.stream_max_connections + config.http_threads +
+                                          config.http_max_queued + 64);
+  if (config.stream_enabled && limit.rlim_cur < needed) {
+    spdlog::warn(
+        "open-file limit {} is below the {} that stream.max_connections {} needs; raise "
+        "it (ulimit -n) or lower stream.max_connections",
+        limit.rlim_cur, needed, config.stream_max_connections);
+  }
+}
 
 }  // namespace
 
@@ -226,6 +262,7 @@ int Serve(const std::string& config_path, Roles roles) {
   }
   Gateway gateway(config, loaded->registry, endpoint.value(), roles);
   if (roles.http) {
+    RaiseDescriptorLimit(config);
     if (!roles.worker) TryMigrate(config.database_url);
     try {
       gateway.StartHttp();

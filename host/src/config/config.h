@@ -54,6 +54,18 @@ struct Config {
   // for signature checks behind a proxy; empty: http://<Host header>.
   std::string public_base_url{};
 
+  // POST /v1/ingest/{route}/batch
+  int batch_max_events = 1000;                   // more: 413
+  std::size_t batch_max_body_bytes = 16u << 20;  // larger: 413
+
+  // WebSocket ingest at /v1/stream
+  bool stream_enabled = true;
+  int stream_max_connections = 10'000;             // beyond: 503 before the upgrade
+  int64_t stream_idle_timeout_ms = 60'000;         // no frame from the client for this long: closed
+  std::size_t stream_max_message_bytes = 1 << 20;  // a larger message closes the connection (1009)
+  int stream_max_in_flight =
+      256;  // events awaiting their ack per connection; beyond, reading pauses
+
   AuthMode auth_mode = AuthMode::kApiKey;
   std::vector<std::string> admin_token_sha256{};  // for /v1/internal/*
 

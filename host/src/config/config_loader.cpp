@@ -243,6 +243,24 @@ void ReadServer(Reader& r, const YAML::Node& root, Config& c) {
   r.Int(s, "server", "max_queued", c.http_max_queued, 1, 1 << 20);
 }
 
+void ReadBulkIngest(Reader& r, const YAML::Node& root, Config& c) {
+  const YAML::Node b = root["batch"];
+  if (r.Section(b, "batch", {"max_events", "max_body_bytes"})) {
+    r.Int(b, "batch", "max_events", c.batch_max_events, 1, 100'000);
+    r.Int(b, "batch", "max_body_bytes", c.batch_max_body_bytes, 1024, int64_t{1} << 30);
+  }
+  const YAML::Node s = root["stream"];
+  if (r.Section(s, "stream",
+                {"enabled", "max_connections", "idle_timeout_ms", "max_message_bytes",
+                 "max_in_flight"})) {
+    r.Bool(s, "stream", "enabled", c.stream_enabled);
+    r.Int(s, "stream", "max_connections", c.stream_max_connections, 1, 1'000'000);
+    r.Int(s, "stream", "idle_timeout_ms", c.stream_idle_timeout_ms, 1000, 86'400'000);
+    r.Int(s, "stream", "max_message_bytes", c.stream_max_message_bytes, 1024, int64_t{1} << 30);
+    r.Int(s, "stream", "max_in_flight", c.stream_max_in_flight, 1, 100'000);
+  }
+}
+
 void ReadRateLimit(Reader& r, const YAML::Node& node, const std::string& path, RateLimit& out) {
   if (!r.Section(node, path, {"capacity", "refill_per_second"})) return;
   r.Int(node, path, "capacity", out.capacity, 1);
@@ -507,11 +525,12 @@ LoadResult LoadConfig(const std::string& path, const Environment& env) {
     return result;
   }
   Config& c = result.config;
-  r.Section(
-      root, "",
-      {"server", "redis", "postgres", "idempotency", "rate_limit", "worker", "auth",
-       "internal_endpoints", "cors", "simulation", "log", "plugin_dir", "plugins", "tenants"});
+  r.Section(root, "",
+            {"server", "batch", "stream", "redis", "postgres", "idempotency", "rate_limit",
+             "worker", "auth", "internal_endpoints", "cors", "simulation", "log", "plugin_dir",
+             "plugins", "tenants"});
   ReadServer(r, root, c);
+  ReadBulkIngest(r, root, c);
   ReadServices(r, root, c);
   ReadPlugins(r, root, PluginDir(r, root, fs::absolute(path), env), c);
   ApplyEnvironment(r, env, c);

@@ -1,17 +1,34 @@
-// credentials.h — the credential a request presents (auth::PresentedKey over
-// Poco's headers), shared by the ingest and the internal handlers.
+// credentials.h — who a request says it is: the credential it presents
+// (auth::PresentedKey over Poco's headers) and the ingest Caller built from
+// it. Shared by the ingest, batch, stream and internal handlers.
 #pragma once
 
 #include <string>
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <mccig/sdk/result.h>
 
 #include "auth/authenticator.h"
+#include "ingest/ingest_pipeline.h"
 
 namespace mccig::http {
 
 inline std::string PresentedCredential(const Poco::Net::HTTPServerRequest& request) {
   return auth::PresentedKey([&](const char* name) { return request.get(name, std::string()); });
 }
+
+// ?tenant_id= of a request URI; empty when absent.
+std::string TenantFromQuery(const std::string& uri);
+
+// The Caller for events of `plugin_name` from a caller already identified.
+ingest::Caller CallerFor(const auth::Authenticator& auth, std::string key_tenant,
+                         std::string url_tenant, std::string plugin_name);
+
+// The caller as far as the headers and the URL tell; an "unauthorized" error
+// for an API key that matches no tenant (a wrong key is refused, never
+// ignored).
+sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth,
+                                           const Poco::Net::HTTPServerRequest& request,
+                                           std::string plugin_name);
 
 }  // namespace mccig::http

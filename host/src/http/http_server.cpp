@@ -16,6 +16,7 @@
 #include "http/ops_handler.h"
 #include "http/read_watchdog.h"
 #include "http/reply.h"
+#include "http/stream_upgrade.h"
 #include "ingest/event_id.h"
 #include "ingest/ingest_pipeline.h"
 #include "log/logging.h"
@@ -78,10 +79,11 @@ std::pair<std::string, std::string> MetricLabels(const ServerContext& context, c
       const plugins::LoadedPlugin* p = registry ? registry->Find(route.ingest) : nullptr;
       channel = p ? std::string(sdk::ChannelName(p->plugin->Info().channel)) : "unknown";
     }
-    return {"ingest", std::move(channel)};
+    return {route.ingest.ends_with(kBatchSuffix) ? "ingest_batch" : "ingest", std::move(channel)};
   }
   if (route.path.starts_with(kInternalPrefix)) return {"internal", ""};
   if (route.path.starts_with(kConsolePath)) return {"console", ""};
+  if (route.path == kStreamPath) return {"stream", ""};
   for (const char* ops : {"/healthz", "/readyz", "/health", "/metrics"}) {
     if (route.path == ops) return {ops + 1, ""};
   }
@@ -117,7 +119,15 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     const log::RequestScope scope(RequestId(request));
     const Route route = RouteOf(request.getURI());
     std::string channel;
-    Reply reply = Answer(request, route, channel);
+    std::optional<Reply> refused;
+    if (route.path == kStreamPath) {
+      refused = HandleStreamUpgrade(context_, request, response);
+      if (!refused) {  // handed over: the stream server answers the handshake
+        if (context_.metrics != nullptr) context_.metrics->ObserveRequest("stream", "", 101);
+        return;
+      }
+    }
+    Reply reply = refused ? std::move(*refused) : Answer(request, route, channel);
     reply.headers.emplace_back("X-Request-Id", log::CurrentRequestId());
     if (context_.metrics != nullptr) {
       const auto [route_label, channel_label] = MetricLabels(context_, route, std::move(channel));

@@ -2,76 +2,25 @@
 #include "http/ingest_handler.h"
 
 #include <chrono>
-#include <istream>
 
 #include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/URI.h>
 #include <spdlog/spdlog.h>
 
+#include "http/batch_handler.h"
+#include "http/body_reader.h"
 #include "http/credentials.h"
 #include "http/read_watchdog.h"
+#include "http/simulation.h"
+#include "ingest/event_outcome.h"
 #include "ingest/ingest_pipeline.h"
 
 namespace mccig::http {
 namespace {
 
-// Simulation mode: asks the worker to fail this event (retry → dead letter).
-constexpr const char* kSimulateHeader = "X-Simulate-Failure";
-
-int64_t CeilSeconds(int64_t ms) {
-  return ms <= 0 ? 1 : (ms + 999) / 1000;
-}
-
-enum class BodyRead { kComplete, kTooLarge, kIncomplete };
-
-// Reads at most `limit` bytes, under the watchdog's deadline when there is
-// one. kIncomplete: the stream ended (or was cut) before Content-Length.
-BodyRead ReadBody(ServerContext& context, Poco::Net::HTTPServerRequest& request, std::size_t limit,
-                  std::string& body) {
-  std::optional<ReadWatchdog::Guard> guard;
-  if (context.read_watchdog != nullptr) {
-    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
-    if (impl != nullptr) guard.emplace(context.read_watchdog->Watch(impl->socket()));
-  }
-  std::istream& in = request.stream();
-  if (request.hasContentLength())
-    body.reserve(static_cast<std::size_t>(request.getContentLength64()));
-  char buffer[16384];
-  while (in) {
-    in.read(buffer, sizeof buffer);
-    body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (body.size() > limit) return BodyRead::kTooLarge;
-  }
-  if (in.bad() || (request.hasContentLength() &&
-                   static_cast<int64_t>(body.size()) < request.getContentLength64())) {
-    return BodyRead::kIncomplete;
-  }
-  return BodyRead::kComplete;
-}
-
-Reply Incomplete(const ServerContext& context) {
-  const auto ms = context.read_watchdog ? context.read_watchdog->limit().count() : 0;
-  Reply reply = ErrorReply(408, "request_timeout",
-                           "the body did not arrive in full" +
-                               (ms > 0 ? " within " + std::to_string(ms) + " ms" : std::string()));
-  reply.close = true;
-  return reply;
-}
-
 ingest::Headers CollectHeaders(const Poco::Net::HTTPServerRequest& request) {
   ingest::Headers headers;
   for (const auto& [name, value] : request) headers.emplace_back(name, value);
   return headers;
-}
-
-Reply TooLarge(std::size_t limit) {
-  Reply reply =
-      ErrorReply(413, "payload_too_large",
-                 "the body is larger than the limit of " + std::to_string(limit) + " bytes");
-  reply.body["limit_bytes"] = limit;
-  reply.close = true;
-  return reply;
 }
 
 std::string_view OutcomeName(admission::AdmissionStatus status) {
@@ -88,70 +37,30 @@ std::string_view OutcomeName(admission::AdmissionStatus status) {
   return "unavailable";
 }
 
-std::string TenantFromQuery(const std::string& uri) {
-  try {
-    for (const auto& [k, v] : Poco::URI(uri).getQueryParameters()) {
-      if (k == "tenant_id") return v;
-    }
-  } catch (const std::exception&) {
-  }
-  return {};
-}
-
-// The caller as far as the headers and the URL tell; an error for an API
-// key that matches no tenant (a wrong key is refused, never ignored).
-sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth,
-                                           const sdk::ChannelPlugin& plugin,
-                                           const Poco::Net::HTTPServerRequest& request) {
-  ingest::Caller caller{.auth_required = auth.required(),
-                        .url_tenant = TenantFromQuery(request.getURI())};
-  const std::string key = PresentedCredential(request);
-  if (!key.empty()) {
-    std::optional<std::string> tenant = auth.TenantForKey(key);
-    if (!tenant) return sdk::Error{"unauthorized", "the API key is not valid", {}};
-    caller.key_tenant = std::move(*tenant);
-  }
-  const std::string plugin_name = plugin.Info().name;
-  caller.signing_secret = [&auth, plugin_name](const std::string& tenant) {
-    return auth.SigningSecret(tenant, plugin_name);
-  };
-  return caller;
-}
-
 }  // namespace
 
 Reply AdmissionReply(const admission::AdmissionResult& result,
                      const sdk::ConversationEvent& event) {
-  using admission::AdmissionStatus;
-  switch (result.status) {
-    case AdmissionStatus::kAccepted:
-      return Reply{.status = 201,
-                   .body = {{"status", "accepted"},
-                            {"event_id", event.event_id},
-                            {"provider_message_id", event.provider_message_id}}};
-    case AdmissionStatus::kDuplicate: {
-      Reply reply{
-          .status = 200,
-          .body = {{"status", "duplicate"}, {"provider_message_id", event.provider_message_id}}};
-      if (!result.original_event_id.empty()) reply.body["event_id"] = result.original_event_id;
-      return reply;
-    }
-    case AdmissionStatus::kRateLimited: {
-      const int64_t seconds = CeilSeconds(result.retry_after_ms);
-      Reply reply = ErrorReply(429, "rate_limited",
-                               "tenant '" + event.tenant_id + "' is over its rate limit");
-      reply.body["retry_after_seconds"] = seconds;
-      reply.headers = {{"Retry-After", std::to_string(seconds)},
+  const ingest::EventOutcome outcome = ingest::AdmittedOutcome(result, event);
+  Reply reply{.status = 503, .body = ingest::OutcomeJson(outcome)};
+  const std::string retry_after = std::to_string(ingest::RetryAfterSeconds(outcome.retry_after_ms));
+  switch (outcome.kind) {
+    case ops::Outcome::kAccepted:
+      reply.status = 201;
+      break;
+    case ops::Outcome::kDuplicate:
+      reply.status = 200;
+      break;
+    case ops::Outcome::kRateLimited:
+      reply.status = 429;
+      reply.headers = {{"Retry-After", retry_after},
                        {"X-RateLimit-Limit", std::to_string(result.limit)},
                        {"X-RateLimit-Remaining", std::to_string(result.remaining)}};
-      return reply;
-    }
-    case AdmissionStatus::kUnavailable:
+      break;
+    default:
+      reply.headers = {{"Retry-After", retry_after}};
       break;
   }
-  Reply reply =
-      ErrorReply(503, "unavailable", "the queue is unavailable; nothing was accepted, retry later");
-  reply.headers = {{"Retry-After", std::to_string(CeilSeconds(result.retry_after_ms))}};
   return reply;
 }
 
@@ -166,18 +75,10 @@ Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
     reply.headers = {{"Allow", "POST"}};
     return reply;
   }
-  const std::size_t limit = context.body_limit_bytes;
-  if (request.hasContentLength() && request.getContentLength64() > static_cast<int64_t>(limit)) {
-    return TooLarge(limit);
-  }
   std::string body;
-  switch (ReadBody(context, request, limit, body)) {
-    case BodyRead::kTooLarge:
-      return TooLarge(limit);
-    case BodyRead::kIncomplete:
-      return Incomplete(context);
-    case BodyRead::kComplete:
-      break;
+  if (std::optional<Reply> failed =
+          ReadRequestBody(context, request, context.body_limit_bytes, body)) {
+    return std::move(*failed);
   }
 
   ingest::Headers headers;
@@ -187,7 +88,8 @@ Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
       request.getURI();
   ingest::Caller caller;
   if (context.auth != nullptr) {
-    sdk::Result<ingest::Caller> identified = IdentifyCaller(*context.auth, plugin, request);
+    sdk::Result<ingest::Caller> identified =
+        IdentifyCaller(*context.auth, request, plugin.Info().name);
     if (!identified) return Unauthorized(identified.error().message);
     caller = std::move(identified.value());
     tenant = caller.key_tenant;
@@ -210,17 +112,11 @@ Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
     return ErrorReply(event.error());
   }
   tenant = event.value().tenant_id;
-  admission::AdmitOptions options;
-  if (context.simulation_mode && request.has(kSimulateHeader)) {
-    const std::string& value = request.get(kSimulateHeader);
-    if (value != "worker" && value != "true") {
-      return ErrorReply(400, "invalid_header",
-                        std::string(kSimulateHeader) + " must be \"worker\" (or \"true\")");
-    }
-    options.simulate_worker_failure = true;
-  }
+  sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
+  if (!options) return ErrorReply(options.error());
   const auto started = std::chrono::steady_clock::now();
-  const admission::AdmissionResult admitted = context.admission->Admit(event.value(), options);
+  const admission::AdmissionResult admitted =
+      context.admission->Admit(event.value(), options.value());
   if (context.metrics != nullptr) {
     context.metrics->ObserveAdmission(
         event.value().tenant_id, OutcomeName(admitted.status),
@@ -238,11 +134,15 @@ Reply HandleIngest(ServerContext& context, std::string_view route,
                    Poco::Net::HTTPServerRequest& request, std::string& channel) {
   const std::shared_ptr<const plugins::PluginRegistry> registry = context.registry.load();
   const plugins::LoadedPlugin* loaded = registry ? registry->Find(route) : nullptr;
+  // No plugin route ends in /batch (the loader refuses it), so this is one.
+  const bool batch = loaded == nullptr && registry && route.ends_with(kBatchSuffix);
+  if (batch) loaded = registry->Find(route.substr(0, route.size() - kBatchSuffix.size()));
   if (loaded == nullptr) {
     return ErrorReply(404, "not_found",
                       "no channel plugin serves /v1/ingest/" + std::string(route));
   }
   channel = sdk::ChannelName(loaded->plugin->Info().channel);
+  if (batch) return HandleBatch(context, *loaded->plugin, request);  // records each event
   std::string tenant;
   Reply reply = Ingest(context, *loaded->plugin, request, tenant);
   if (context.traffic != nullptr) {

@@ -1,4 +1,5 @@
-// ingest_handler.h — POST /v1/ingest/{route} (and the alias /ingest/{route}).
+// ingest_handler.h — POST /v1/ingest/{route} (and the alias /ingest/{route});
+// /v1/ingest/{route}/batch goes on to batch_handler.h.
 //
 // Reads the body within the limit (413 before reading when Content-Length is
 // over it), runs the ingest pipeline with the route's plugin, hands the event
@@ -16,6 +17,9 @@ class HTTPServerRequest;
 }
 
 namespace mccig::http {
+
+// What a batch route adds to a plugin's route: /v1/ingest/{route}/batch.
+inline constexpr std::string_view kBatchSuffix = "/batch";
 
 // `channel` is set to the served plugin's channel ("sms"), for the caller's
 // request metric; left alone when no plugin serves `route`.

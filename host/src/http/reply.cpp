@@ -5,6 +5,8 @@
 
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include "ingest/event_outcome.h"
+
 namespace mccig::http {
 
 int StatusFor(const std::string& code) {
@@ -14,7 +16,7 @@ int StatusFor(const std::string& code) {
       {"method_not_allowed", 405}, {"payload_too_large", 413}, {"unsupported_media_type", 415},
       {"rate_limited", 429},       {"unavailable", 503},       {"plugin_error", 500},
       {"request_timeout", 408},    {"overloaded", 503},        {"db_unavailable", 503},
-      {"redis_error", 503},        {"invalid_parameter", 400},
+      {"redis_error", 503},        {"invalid_parameter", 400}, {"invalid_header", 400},
   };
   const auto it = kStatus.find(code);
   return it == kStatus.end() ? 500 : it->second;
@@ -32,14 +34,7 @@ Reply Unauthorized(const std::string& message) {
 }
 
 Reply ErrorReply(const sdk::Error& error) {
-  Reply reply = ErrorReply(StatusFor(error.code), error.code, error.message);
-  if (!error.details.empty()) {
-    nlohmann::json details = nlohmann::json::array();
-    for (const auto& d : error.details)
-      details.push_back({{"field", d.field}, {"message", d.message}});
-    reply.body["details"] = std::move(details);
-  }
-  return reply;
+  return Reply{.status = StatusFor(error.code), .body = ingest::ErrorJson(error)};
 }
 
 void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply) {

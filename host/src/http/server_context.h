@@ -18,6 +18,10 @@
 #include "queue/stream_queue.h"
 #include "store/event_queries.h"
 
+namespace mccig::stream {
+class StreamServer;
+}
+
 namespace mccig::http {
 
 class ReadWatchdog;
@@ -26,6 +30,8 @@ struct ServerContext {
   std::atomic<std::shared_ptr<const plugins::PluginRegistry>> registry{};
   admission::Admission* admission = nullptr;  // not owned; outlives the server
   std::size_t body_limit_bytes = 1 << 20;
+  int batch_max_events = 1000;                        // /batch: more events get 413
+  std::size_t batch_max_body_bytes = 16u << 20;       // /batch: a larger body gets 413
   ops::Metrics* metrics = nullptr;                    // not owned; null: no /metrics
   const worker::WorkerStats* worker_stats = nullptr;  // when this process runs the worker
   CorsPolicy cors{};                                  // disabled unless configured
@@ -41,6 +47,7 @@ struct ServerContext {
   queue::StreamQueue* queue = nullptr;     // not owned; for the DLQ endpoints
   store::EventQueries* queries = nullptr;  // not owned; for the count endpoint
   ops::Traffic* traffic = nullptr;         // not owned; null: no traffic views
+  stream::StreamServer* stream = nullptr;  // not owned; null: /v1/stream is off
   // The running configuration (tenants and limits for the operator views);
   // swapped on reload like the registry.
   std::atomic<std::shared_ptr<const config::Config>> config{};

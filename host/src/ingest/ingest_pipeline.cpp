@@ -58,6 +58,13 @@ sdk::Status Authenticate(const sdk::ChannelPlugin& plugin, const IngestRequest& 
   }
   const std::string secret =
       tenant.empty() || !caller.signing_secret ? std::string() : caller.signing_secret(tenant);
+  if (!secret.empty() && !request.signed_request) {
+    return sdk::Error{"unauthorized",
+                      "tenant '" + tenant + "' verifies " + plugin.Info().name +
+                          " events by provider signature, which a batch or stream event "
+                          "cannot carry; post them one by one, signed",
+                      {}};
+  }
   if (!secret.empty()) {
     const sdk::RequestView view{.method = request.method,
                                 .public_url = request.public_url,
@@ -86,28 +93,35 @@ int64_t NowMs() {
 
 sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugin,
                                                  const IngestRequest& request) {
-  const sdk::PluginInfo& info = plugin.Info();
-  sdk::Result<nlohmann::json> payload = Decode(info, request);
+  sdk::Result<nlohmann::json> payload = Decode(plugin.Info(), request);
   if (!payload) return payload.error();
-  if (sdk::FieldErrors nul = NulCharacterErrors(payload.value()); !nul.empty()) {
+  return PreparePayload(plugin, std::move(payload.value()), request);
+}
+
+sdk::Result<sdk::ConversationEvent> PreparePayload(const sdk::ChannelPlugin& plugin,
+                                                   nlohmann::json payload,
+                                                   const IngestRequest& request) {
+  const sdk::PluginInfo& info = plugin.Info();
+  if (!payload.is_object()) return sdk::Error{"invalid_body", "an event must be a JSON object", {}};
+  if (sdk::FieldErrors nul = NulCharacterErrors(payload); !nul.empty()) {
     return sdk::Error::Validation(std::move(nul));
   }
 
   bool filled_tenant = false;
   if (request.caller != nullptr) {
-    sdk::Status verdict = Authenticate(plugin, request, payload.value(), filled_tenant);
+    sdk::Status verdict = Authenticate(plugin, request, payload, filled_tenant);
     if (!verdict) return verdict.error();
   }
 
-  sdk::FieldErrors errors = sdk::ValidateFields(payload.value(), info.fields);
+  sdk::FieldErrors errors = sdk::ValidateFields(payload, info.fields);
   if (!errors.empty()) return sdk::Error::Validation(std::move(errors));
 
-  sdk::Result<sdk::NormalizedEvent> normalized = plugin.Normalize(payload.value());
+  sdk::Result<sdk::NormalizedEvent> normalized = plugin.Normalize(payload);
   if (!normalized) return normalized.error();
   sdk::NormalizedEvent& n = normalized.value();
   // A plugin's result is input too: hold it to the same rules as a payload.
   if (n.provider_message_id.empty()) {
-    n.provider_message_id = sdk::DeriveMessageId(payload.value(), info.mapping.message_id);
+    n.provider_message_id = sdk::DeriveMessageId(payload, info.mapping.message_id);
   }
   if (n.tenant_id.empty()) return sdk::Error::Validation({{info.mapping.tenant_field, "required"}});
   if (n.provider_message_id.empty()) {
@@ -123,7 +137,7 @@ sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugi
   event.timestamp_ms = n.occurred_at_ms.value_or(request.received_ms);
   event.content = std::move(n.content);
   event.metadata = std::move(n.metadata);
-  event.raw_metadata = std::move(payload.value());
+  event.raw_metadata = std::move(payload);
   if (filled_tenant) event.raw_metadata.erase(info.mapping.tenant_field);
   return event;
 }

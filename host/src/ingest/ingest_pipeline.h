@@ -47,12 +47,23 @@ struct IngestRequest {
   const Headers* headers = nullptr;
   int64_t received_ms = 0;         // receive time, the fallback event timestamp
   const Caller* caller = nullptr;  // null: no authentication (tests, benchmarks)
+  // False for events that arrive inside a batch or a stream message: there
+  // is no provider request to check a signature on, so a tenant that
+  // verifies the plugin by signature is refused ("unauthorized").
+  bool signed_request = true;
 };
 
 // Error codes: unsupported_media_type, invalid_json, invalid_body,
 // validation_failed, unauthorized, forbidden, plugin_error.
 sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugin,
                                                  const IngestRequest& request);
+
+// The steps after decoding, for a payload decoded elsewhere (one event of a
+// batch or a stream message); `request.body` and `content_type` are only
+// used by a signature check.
+sdk::Result<sdk::ConversationEvent> PreparePayload(const sdk::ChannelPlugin& plugin,
+                                                   nlohmann::json payload,
+                                                   const IngestRequest& request);
 
 int64_t NowMs();
 

@@ -66,6 +66,10 @@ std::vector<std::string> CheckDeclarations(const sdk::PluginInfo& info) {
       problems.push_back("route '" + route +
                          "' must be lower-case letters, digits, '-', '_' and '/'");
     }
+    if (route == "batch" || route.ends_with("/batch")) {
+      problems.push_back("route '" + route +
+                         "' ends in 'batch', which the host keeps for /v1/ingest/{route}/batch");
+    }
   }
   if (info.accepts.empty()) problems.push_back("accepts no body format");
   CheckFieldNames(info, problems);

@@ -94,6 +94,39 @@ tenants:
   EXPECT_EQ(c.tenants[1].rate_limit.capacity, 5);
 }
 
+TEST_F(ConfigLoaderTest, BatchAndStreamSettings) {
+  const LoadResult defaults = LoadConfig(Write("{}\n"), {});
+  EXPECT_EQ(defaults.config.batch_max_events, 1000);
+  EXPECT_TRUE(defaults.config.stream_enabled);
+  EXPECT_EQ(defaults.config.stream_max_connections, 10'000);
+  EXPECT_EQ(defaults.config.stream_max_in_flight, 256);
+
+  const LoadResult r = LoadConfig(Write(R"(batch: {max_events: 50, max_body_bytes: 65536}
+stream:
+  enabled: false
+  max_connections: 20000
+  idle_timeout_ms: 5000
+  max_message_bytes: 4096
+  max_in_flight: 8
+)"),
+                                  {});
+  ASSERT_TRUE(r.ok()) << AllErrors(r);
+  EXPECT_EQ(r.config.batch_max_events, 50);
+  EXPECT_EQ(r.config.batch_max_body_bytes, 65536u);
+  EXPECT_FALSE(r.config.stream_enabled);
+  EXPECT_EQ(r.config.stream_max_connections, 20'000);
+  EXPECT_EQ(r.config.stream_idle_timeout_ms, 5000);
+  EXPECT_EQ(r.config.stream_max_message_bytes, 4096u);
+  EXPECT_EQ(r.config.stream_max_in_flight, 8);
+
+  const LoadResult bad =
+      LoadConfig(Write("batch: {max_events: 0}\nstream: {idle_timeout_ms: 10, colour: 1}\n"), {});
+  const std::string errors = AllErrors(bad);
+  EXPECT_NE(errors.find("batch.max_events"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("stream.idle_timeout_ms"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("stream.colour: unknown key"), std::string::npos) << errors;
+}
+
 TEST_F(ConfigLoaderTest, EnvironmentOverridesTheFile) {
   const LoadResult r =
       LoadConfig(Write("server: {listen: \"127.0.0.1:1\"}\nrate_limit: {capacity: 9}\n"

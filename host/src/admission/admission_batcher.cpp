@@ -1,0 +1,60 @@
+// admission_batcher.cpp — see admission_batcher.h.
+#include "admission/admission_batcher.h"
+
+#include <vector>
+
+namespace mccig::admission {
+
+AdmissionBatcher::AdmissionBatcher(Admission& admission, std::size_t max_batch)
+    : admission_(admission), max_batch_(max_batch), thread_([this] { Run(); }) {}
+
+AdmissionBatcher::~AdmissionBatcher() {
+  Stop();
+}
+
+void AdmissionBatcher::Submit(sdk::ConversationEvent event, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(event), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(AdmissionResult{.status = AdmissionStatus::kUnavailable,
+                       .retry_after_ms = 1000,
+                       .detail = "the gateway is stopping"},
+       event);
+}
+
+void AdmissionBatcher::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AdmissionBatcher::Run() {
+  std::vector<Pending> batch;
+  std::vector<AdmissionItem> items;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything submitted is answered
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    items.clear();
+    for (const Pending& p : batch) items.push_back({.event = &p.event});
+    const std::vector<AdmissionResult> results = admission_.AdmitBatch(items);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i], batch[i].event);
+  }
+}
+
+}  // namespace mccig::admission

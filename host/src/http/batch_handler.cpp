@@ -1,0 +1,150 @@
+// batch_handler.cpp — see batch_handler.h.
+#include "http/batch_handler.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include "http/body_reader.h"
+#include "http/credentials.h"
+#include "http/outcome_record.h"
+#include "http/simulation.h"
+#include "ingest/body_decoder.h"
+#include "ingest/event_outcome.h"
+#include "ingest/ingest_pipeline.h"
+
+namespace mccig::http {
+namespace {
+
+constexpr sdk::BodyFormat kJsonOnly[] = {sdk::BodyFormat::kJson};
+
+// The "events" array of a batch body, or the error naming what is wrong.
+sdk::Result<nlohmann::json> EventsOf(std::string_view body) {
+  sdk::Result<nlohmann::json> decoded = ingest::DecodeJson(body);
+  if (!decoded) return decoded.error();
+  auto events = decoded.value().find("events");
+  if (events == decoded.value().end() || !events->is_array()) {
+    return sdk::Error::Validation({{"events", "required: an array of events"}});
+  }
+  if (events->empty()) return sdk::Error::Validation({{"events", "must hold at least one event"}});
+  return std::move(*events);
+}
+
+Reply TooManyEvents(std::size_t count, int limit) {
+  Reply reply = ErrorReply(413, "payload_too_large",
+                           "the batch holds " + std::to_string(count) + " events; the limit is " +
+                               std::to_string(limit));
+  reply.body["limit_events"] = limit;
+  return reply;
+}
+
+// Admits the prepared events in one call and fills their outcomes; returns
+// each event's share of the round trip, in seconds.
+double Admit(ServerContext& context, const std::vector<sdk::ConversationEvent>& events,
+             const std::vector<std::size_t>& index_of, const admission::AdmitOptions& options,
+             std::vector<ingest::EventOutcome>& outcomes) {
+  std::vector<admission::AdmissionItem> items;
+  items.reserve(events.size());
+  for (const auto& e : events) items.push_back({.event = &e, .options = options});
+  const auto started = std::chrono::steady_clock::now();
+  const std::vector<admission::AdmissionResult> admitted = context.admission->AdmitBatch(items);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    outcomes[index_of[i]] = ingest::AdmittedOutcome(admitted[i], events[i]);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
+         static_cast<double>(events.size());
+}
+
+// The answer: per-event results with their index, and the totals.
+Reply BatchReply(const std::vector<ingest::EventOutcome>& outcomes) {
+  nlohmann::json results = nlohmann::json::array();
+  std::array<int64_t, ops::kOutcomes> totals{};
+  int64_t retry_after_ms = 0;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    nlohmann::json r = ingest::OutcomeJson(outcomes[i]);
+    r["index"] = i;
+    results.push_back(std::move(r));
+    ++totals[static_cast<std::size_t>(outcomes[i].kind)];
+    if (outcomes[i].kind == ops::Outcome::kRateLimited ||
+        outcomes[i].kind == ops::Outcome::kUnavailable) {
+      retry_after_ms = std::max(retry_after_ms, outcomes[i].retry_after_ms);
+    }
+  }
+  nlohmann::json counts = {{"events", outcomes.size()}};
+  for (std::size_t k = 0; k < ops::kOutcomes; ++k) counts[ops::kOutcomeNames[k]] = totals[k];
+  const bool unavailable = totals[static_cast<std::size_t>(ops::Outcome::kUnavailable)] > 0;
+  Reply reply{.status = unavailable ? 503 : 200,
+              .body = {{"totals", std::move(counts)}, {"results", std::move(results)}}};
+  if (unavailable || totals[static_cast<std::size_t>(ops::Outcome::kRateLimited)] > 0) {
+    reply.headers = {{"Retry-After", std::to_string(ingest::RetryAfterSeconds(retry_after_ms))}};
+  }
+  return reply;
+}
+
+}  // namespace
+
+Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
+                  Poco::Net::HTTPServerRequest& request) {
+  if (request.getMethod() != "POST") {
+    Reply reply = ErrorReply(405, "method_not_allowed", "use POST to ingest");
+    reply.headers = {{"Allow", "POST"}};
+    return reply;
+  }
+  if (auto format = ingest::MatchMediaType(request.getContentType(), kJsonOnly); !format) {
+    return ErrorReply(format.error());
+  }
+  std::string body;
+  if (std::optional<Reply> failed =
+          ReadRequestBody(context, request, context.batch_max_body_bytes, body)) {
+    return std::move(*failed);
+  }
+  ingest::Caller caller;
+  if (context.auth != nullptr) {
+    sdk::Result<ingest::Caller> identified =
+        IdentifyCaller(*context.auth, request, plugin.Info().name);
+    if (!identified) return Unauthorized(identified.error().message);
+    caller = std::move(identified.value());
+    if (caller.auth_required && caller.key_tenant.empty()) {
+      return Unauthorized(
+          "a batch needs an API key: send Authorization: Bearer <key> or X-API-Key");
+    }
+  }
+  sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
+  if (!options) return ErrorReply(options.error());
+  sdk::Result<nlohmann::json> events = EventsOf(body);
+  if (!events) return ErrorReply(events.error());
+  if (events.value().size() > static_cast<std::size_t>(context.batch_max_events)) {
+    return TooManyEvents(events.value().size(), context.batch_max_events);
+  }
+
+  const ingest::IngestRequest each{.content_type = "application/json",
+                                   .method = "POST",
+                                   .received_ms = ingest::NowMs(),
+                                   .caller = context.auth ? &caller : nullptr,
+                                   .signed_request = false};
+  std::vector<ingest::EventOutcome> outcomes(events.value().size());
+  std::vector<sdk::ConversationEvent> prepared;
+  std::vector<std::size_t> index_of;
+  prepared.reserve(outcomes.size());
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    sdk::Result<sdk::ConversationEvent> event =
+        ingest::PreparePayload(plugin, std::move(events.value()[i]), each);
+    if (event) {
+      prepared.push_back(std::move(event.value()));
+      index_of.push_back(i);
+    } else {
+      outcomes[i] = ingest::RejectedOutcome(event.error());
+    }
+  }
+  const double seconds =
+      prepared.empty() ? 0 : Admit(context, prepared, index_of, options.value(), outcomes);
+  const std::string channel(sdk::ChannelName(plugin.Info().channel));
+  for (const auto& o : outcomes) {
+    RecordOutcome(context, channel, caller.key_tenant, o,
+                  o.kind == ops::Outcome::kRejected ? std::nullopt : std::optional(seconds));
+  }
+  return BatchReply(outcomes);
+}
+
+}  // namespace mccig::http

@@ -94,6 +94,9 @@ TEST(EventStore, InsertsSkipConflictsAndClassifyFailures) {
   ASSERT_TRUE(stored) << stored.error().message;
   EXPECT_EQ(stored.value(), 2u);
   EXPECT_EQ(events.InsertBatch({a, Event("SM1")}).value(), 0u) << "same id, same provider id";
+  // A redelivered event beside a new one: the COPY fails as a whole, the
+  // conflict-aware insert stores the new one.
+  EXPECT_EQ(events.InsertBatch({Event("SM6"), a}).value(), 1u);
 
   auto poison = Event("SM3");
   poison.metadata = {{"x", std::string("\0", 1)}};

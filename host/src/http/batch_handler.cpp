@@ -140,10 +140,7 @@ Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
   const double seconds =
       prepared.empty() ? 0 : Admit(context, prepared, index_of, options.value(), outcomes);
   const std::string channel(sdk::ChannelName(plugin.Info().channel));
-  for (const auto& o : outcomes) {
-    RecordOutcome(context, channel, caller.key_tenant, o,
-                  o.kind == ops::Outcome::kRejected ? std::nullopt : std::optional(seconds));
-  }
+  RecordOutcomes(context, channel, caller.key_tenant, outcomes, seconds);
   return BatchReply(outcomes);
 }
 

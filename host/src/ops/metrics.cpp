@@ -107,10 +107,10 @@ void Metrics::ObserveRequest(std::string_view route, std::string_view channel, i
 }
 
 void Metrics::ObserveAdmission(const std::string& tenant, std::string_view outcome,
-                               double seconds) {
+                               double seconds, int64_t count) {
   admissions_.Add({{"tenant", tenants_->Label(tenant)}, {"outcome", std::string(outcome)}})
-      .Increment();
-  admission_latency_.Observe(seconds);
+      .Increment(static_cast<double>(count));
+  for (int64_t i = 0; i < count; ++i) admission_latency_.Observe(seconds);
 }
 
 void Metrics::SetPluginsLoaded(int count) {

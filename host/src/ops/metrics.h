@@ -45,7 +45,9 @@ class Metrics final : public worker::WorkerObserver {
 
   void ObserveRequest(std::string_view route, std::string_view channel, int status);
   // outcome: accepted | duplicate | rate_limited | unavailable
-  void ObserveAdmission(const std::string& tenant, std::string_view outcome, double seconds);
+  // `count` admissions with that outcome, each taking `seconds`.
+  void ObserveAdmission(const std::string& tenant, std::string_view outcome, double seconds,
+                        int64_t count = 1);
   void SetPluginsLoaded(int count);
   void CountPluginLoadFailures(int count);
 

@@ -23,18 +23,18 @@ Traffic::Slot& Traffic::SlotFor(int64_t second) {
 }
 
 void Traffic::Record(const std::string& tenant, const std::string& channel, Outcome outcome,
-                     int64_t now_ms, int64_t retry_after_s) {
+                     int64_t now_ms, int64_t retry_after_s, int64_t count) {
   const std::string label = labels_->Label(tenant);
   const auto index = static_cast<std::size_t>(outcome);
   const int64_t second = now_ms / 1000;
   std::lock_guard lock(mutex_);
-  ++totals_[{label, channel}][index];
-  ++SlotFor(second).counts[index];
+  totals_[{label, channel}][index] += count;
+  SlotFor(second).counts[index] += count;
   if (outcome != Outcome::kRateLimited) return;
   TenantRefusals& r = refusals_[label];
-  auto& [slot_second, count] = r.per_second[static_cast<std::size_t>(second % kWindowSeconds)];
-  if (slot_second != second) slot_second = second, count = 0;
-  ++count;
+  auto& [slot_second, refused] = r.per_second[static_cast<std::size_t>(second % kWindowSeconds)];
+  if (slot_second != second) slot_second = second, refused = 0;
+  refused += count;
   r.recent.push_back(Refusal{now_ms, channel, retry_after_s});
   if (r.recent.size() > kRecentRefusals) r.recent.pop_front();
 }

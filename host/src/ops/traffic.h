@@ -49,8 +49,10 @@ class Traffic {
 
   // One ingest answer. `tenant` is empty when the request was refused before
   // its tenant was known; `retry_after_s` matters for 429s only.
+  // `count` events with the same answer (a batch's) count as that many
+  // and, when refused, as one entry of the recent-refusals list.
   void Record(const std::string& tenant, const std::string& channel, Outcome outcome,
-              int64_t now_ms, int64_t retry_after_s = 0);
+              int64_t now_ms, int64_t retry_after_s = 0, int64_t count = 1);
 
   // {"started_at_ms", "by_tenant_channel": [{tenant, channel, <outcome>: n…}],
   //  "series": {"step_seconds", "start_ms", "<outcome>": [n…]}}: the last

@@ -2,6 +2,9 @@
 #include "store/pg_event_store.h"
 
 #include <mccig/sdk/timestamp.h>
+#include <functional>
+
+#include <pqxx/stream_to>
 #include <pqxx/transaction>
 
 #include "store/migrations.h"
@@ -58,9 +61,57 @@ sdk::Result<std::vector<std::string>> PgEventStore::Prepare() {
   return applied;
 }
 
+namespace {
+
+std::string JsonText(const nlohmann::json& value) {
+  return value.is_null() ? std::string("{}")
+                         : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// COPY of every event into the table, in `tx`. Throws
+// pqxx::unique_violation when one of them is stored already.
+void CopyRows(pqxx::work& tx, const std::vector<sdk::ConversationEvent>& events) {
+  pqxx::stream_to copy(tx, "conversation_events",
+                       std::vector<std::string>{"id", "tenant_id", "provider_message_id",
+                                                "channel", "content", "metadata", "raw_metadata",
+                                                "occurred_at"});
+  for (const auto& e : events) {
+    const std::string occurred =
+        e.timestamp_from_provider ? sdk::FormatTimestamp(e.timestamp_ms) : std::string();
+    copy << std::make_tuple(std::cref(e.event_id), std::cref(e.tenant_id),
+                            std::cref(e.provider_message_id),
+                            std::string(sdk::ChannelName(e.channel)), std::cref(e.content),
+                            JsonText(e.metadata), JsonText(e.raw_metadata),
+                            occurred.empty() ? nullptr : occurred.c_str());
+  }
+  copy.complete();
+}
+
+}  // namespace
+
 sdk::Result<std::size_t> PgEventStore::InsertBatch(
     const std::vector<sdk::ConversationEvent>& events) {
   if (events.empty()) return std::size_t{0};
+  // The common case, a batch none of which is stored yet, goes by COPY.
+  // A redelivered event (a crash between commit and ack) makes the COPY
+  // fail as a whole; the batch is then inserted skipping what is there.
+  sdk::Result<bool> copied = WithConnection<bool>(connection_, [&](pqxx::connection& conn) {
+    try {
+      pqxx::work tx(conn);
+      CopyRows(tx, events);
+      tx.commit();
+      return true;
+    } catch (const pqxx::unique_violation&) {
+      return false;
+    }
+  });
+  if (!copied) return copied.error();
+  if (copied.value()) return events.size();
+  return InsertSkippingStored(events);
+}
+
+sdk::Result<std::size_t> PgEventStore::InsertSkippingStored(
+    const std::vector<sdk::ConversationEvent>& events) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& e : events) rows.push_back(EventRow(e));
   const std::string param = rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -1,8 +1,10 @@
 // pg_event_store.h — EventStore on PostgreSQL (libpqxx).
 //
-// A batch goes as ONE parameter: a JSON array of rows expanded by
-// jsonb_to_recordset, so a batch of any size is one statement, one round
-// trip and one plan, with no SQL built from data. Rows conflicting on the
+// A batch goes by COPY in one transaction: the fastest way into the table,
+// and nothing is ever built into SQL from data. When any of its events is
+// already stored (a redelivery) the COPY fails as a whole, and the batch
+// goes again as ONE parameter, a JSON array of rows expanded by
+// jsonb_to_recordset with ON CONFLICT DO NOTHING: rows conflicting on the
 // event id or on (tenant, channel, provider id) are skipped.
 #pragma once
 
@@ -20,6 +22,8 @@ class PgEventStore final : public EventStore {
   sdk::Result<std::size_t> RecordFailure(const FailureRecord& failure) override;
 
  private:
+  sdk::Result<std::size_t> InsertSkippingStored(const std::vector<sdk::ConversationEvent>& events);
+
   Connection connection_;
 };
 

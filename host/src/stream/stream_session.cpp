@@ -139,7 +139,7 @@ void Session::HandleEvent(const nlohmann::json& id, const std::string& channel,
       ingest::PreparePayload(plugin, std::move(payload), request);
   if (!event) {
     const ingest::EventOutcome refused = ingest::RejectedOutcome(event.error());
-    http::RecordOutcome(context, channel_name, key_tenant_, refused, std::nullopt);
+    http::RecordOutcomes(context, channel_name, key_tenant_, {&refused, 1}, 0);
     Send(EventAck(id, refused));
     return;
   }
@@ -153,7 +153,8 @@ void Session::HandleEvent(const nlohmann::json& id, const std::string& channel,
         ingest::EventOutcome outcome = ingest::AdmittedOutcome(result, admitted);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - submitted).count();
-        http::RecordOutcome(self->host_.context, channel_name, self->key_tenant_, outcome, seconds);
+        http::RecordOutcomes(self->host_.context, channel_name, self->key_tenant_, {&outcome, 1},
+                             seconds);
         boost::asio::post(self->ws_.get_executor(), [self, id, outcome = std::move(outcome)] {
           self->OnAdmitted(id, outcome);
         });

@@ -46,7 +46,8 @@ std::string BatchBody(const std::string& prefix, int64_t first, int count) {
   body.reserve(static_cast<std::size_t>(count) * 220);
   for (int i = 0; i < count; ++i) {
     if (i > 0) body += ',';
-    body += R"({"From":"+15551230001","To":"+15559870002","Body":"Hi, is my order on its way? It has not moved since Friday.","MessageSid":")";
+    body +=
+        R"({"From":"+15551230001","To":"+15559870002","Body":"Hi, is my order on its way? It has not moved since Friday.","MessageSid":")";
     body += prefix + std::to_string(first + i);
     body += R"("})";
   }
@@ -137,8 +138,10 @@ int IdleWebSockets(uint16_t port, const std::string& key, int count, int hold_se
               }
               raw->async_handshake("127.0.0.1:" + std::to_string(port), "/v1/stream",
                                    [i, &opened, &failed](beast::error_code ec) {
-                                     if (ec) failed.push_back(i);
-                                     else opened.fetch_add(1);
+                                     if (ec)
+                                       failed.push_back(i);
+                                     else
+                                       opened.fetch_add(1);
                                    });
             });
       }

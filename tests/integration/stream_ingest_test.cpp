@@ -195,6 +195,16 @@ TEST_F(StreamIngestTest, ASlowReaderIsBackPressuredNotBuffered) {
   client.Close();
 }
 
+TEST_F(StreamIngestTest, MetricsShowTheConnections) {
+  WsClient a(pipeline_.port(), kAcme);
+  WsClient b(pipeline_.port(), kAcme);
+  ASSERT_TRUE(testing::WaitUntil([&] { return pipeline_.stream().connections() == 2; }));
+  const auto metrics = testing::HttpCall(pipeline_.port(), "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200) << metrics.body;
+  EXPECT_NE(metrics.body.find("mccig_stream_connections 2"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("mccig_stream_owed_answers 0"), std::string::npos);
+}
+
 class StreamLimitsTest : public StreamIngestTest {
  protected:
   StreamLimitsTest()

@@ -41,6 +41,7 @@ class Pipeline {
     context_.registry.store(BundledRegistry());
     context_.admission = admission_.get();
     context_.auth = options.auth;
+    context_.metrics = &metrics_;
     stream_ = std::make_unique<stream::StreamServer>(context_, options.stream);
     context_.stream = stream_.get();
     server_ =
@@ -75,6 +76,7 @@ class Pipeline {
   std::unique_ptr<redis::Pool> pool_;
   std::unique_ptr<queue::StreamQueue> queue_;
   std::unique_ptr<admission::RedisAdmission> admission_;
+  ops::Metrics metrics_{std::set<std::string>{"acme", "globex"}};
   http::ServerContext context_;
   std::unique_ptr<stream::StreamServer> stream_;
   std::unique_ptr<http::HttpServer> server_;

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "store/migrations.h"
+#include "stream/stream_server.h"
 
 namespace mccig::http {
 namespace {
@@ -84,6 +85,10 @@ Reply Ready(ServerContext& context, bool with_summary) {
 
 Reply MetricsText(ServerContext& context) {
   ops::Snapshot snapshot{.worker = context.worker_stats};
+  if (context.stream != nullptr) {
+    snapshot.stream = ops::StreamStats{.connections = context.stream->connections(),
+                                       .owed_answers = context.stream->owed_answers()};
+  }
   if (context.queue != nullptr) {
     if (auto stats = context.queue->Stats()) snapshot.queue = stats.value();
   }

@@ -9,8 +9,8 @@
 namespace mccig::http {
 
 void RecordOutcomes(ServerContext& context, const std::string& channel,
-                    const std::string& caller_tenant, std::span<const ingest::EventOutcome> outcomes,
-                    double admission_seconds) {
+                    const std::string& caller_tenant,
+                    std::span<const ingest::EventOutcome> outcomes, double admission_seconds) {
   struct Group {
     int64_t count = 0;
     int64_t retry_after_ms = 0;
@@ -31,8 +31,8 @@ void RecordOutcomes(ServerContext& context, const std::string& channel,
       context.traffic->Record(tenant, channel, kind, now, retry_after, g.count);
     }
     if (context.metrics != nullptr && kind != ops::Outcome::kRejected) {
-      context.metrics->ObserveAdmission(
-          tenant, ops::kOutcomeNames[static_cast<std::size_t>(kind)], admission_seconds, g.count);
+      context.metrics->ObserveAdmission(tenant, ops::kOutcomeNames[static_cast<std::size_t>(kind)],
+                                        admission_seconds, g.count);
     }
   }
 }

@@ -19,7 +19,7 @@ namespace mccig::http {
 // refused before one was settled). `admission_seconds`: each admitted
 // event's share of its admission round trip.
 void RecordOutcomes(ServerContext& context, const std::string& channel,
-                    const std::string& caller_tenant, std::span<const ingest::EventOutcome> outcomes,
-                    double admission_seconds);
+                    const std::string& caller_tenant,
+                    std::span<const ingest::EventOutcome> outcomes, double admission_seconds);
 
 }  // namespace mccig::http

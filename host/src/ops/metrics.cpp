@@ -54,6 +54,15 @@ void AddWorker(const worker::WorkerStats& w, std::vector<MetricFamily>& out) {
           w.reclaimed.load());
 }
 
+void AddStream(const StreamStats& s, std::vector<MetricFamily>& out) {
+  out.push_back(Scalar("mccig_stream_connections", "Open WebSocket connections on /v1/stream.",
+                       MetricType::Gauge, s.connections));
+  out.push_back(Scalar("mccig_stream_owed_answers",
+                       "Stream events awaiting their ack plus answers not yet written; bounded "
+                       "by connections x stream.max_in_flight.",
+                       MetricType::Gauge, static_cast<double>(s.owed_answers)));
+}
+
 prometheus::Histogram& NewHistogram(prometheus::Registry& registry, const char* name,
                                     const char* help,
                                     const prometheus::Histogram::BucketBoundaries& buckets) {
@@ -106,8 +115,8 @@ void Metrics::ObserveRequest(std::string_view route, std::string_view channel, i
       .Increment();
 }
 
-void Metrics::ObserveAdmission(const std::string& tenant, std::string_view outcome,
-                               double seconds, int64_t count) {
+void Metrics::ObserveAdmission(const std::string& tenant, std::string_view outcome, double seconds,
+                               int64_t count) {
   admissions_.Add({{"tenant", tenants_->Label(tenant)}, {"outcome", std::string(outcome)}})
       .Increment(static_cast<double>(count));
   for (int64_t i = 0; i < count; ++i) admission_latency_.Observe(seconds);
@@ -130,6 +139,7 @@ std::string Metrics::Render(const Snapshot& snapshot) const {
   std::vector<MetricFamily> families = registry_->Collect();
   if (snapshot.queue) AddQueue(*snapshot.queue, families);
   if (snapshot.worker != nullptr) AddWorker(*snapshot.worker, families);
+  if (snapshot.stream) AddStream(*snapshot.stream, families);
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
   return out.str();

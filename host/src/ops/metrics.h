@@ -30,9 +30,15 @@ namespace mccig::ops {
 
 // What is read at scrape time; each part is absent when this process does
 // not run it (serve without a worker, Redis down).
+struct StreamStats {
+  int connections = 0;       // open WebSockets on /v1/stream
+  int64_t owed_answers = 0;  // events awaiting their ack, plus answers not yet written
+};
+
 struct Snapshot {
   std::optional<queue::QueueStats> queue{};
   const worker::WorkerStats* worker = nullptr;
+  std::optional<StreamStats> stream{};
 };
 
 class Metrics final : public worker::WorkerObserver {

@@ -1,19 +1,53 @@
 // event_codec.cpp — see event_codec.h.
 #include "queue/event_codec.h"
 
+#include <utility>
+#include <variant>
+
 #include <mccig/sdk/timestamp.h>
 #include <nlohmann/json.hpp>
 
 namespace mccig::queue {
 
+// Written field by field rather than through sdk::ToJson: building that
+// object would deep-copy the payload (raw_metadata) of every event on the
+// admission path. The keys are in the order nlohmann::json dumps objects
+// (sorted), so the text is the same as before.
 std::string EncodeEvent(const sdk::ConversationEvent& event) {
-  nlohmann::json j = sdk::ToJson(event);
-  j["timestamp_from_provider"] = event.timestamp_from_provider;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  using Value = std::variant<std::string_view, const nlohmann::json*>;
+  const std::string timestamp = sdk::FormatTimestamp(event.timestamp_ms);
+  const std::pair<const char*, Value> fields[] = {
+      {"channel_type", sdk::ChannelTypeName(event.channel)},
+      {"content", event.content},
+      {"event_id", event.event_id},
+      {"metadata", &event.metadata},
+      {"provider_message_id", event.provider_message_id},
+      {"raw_metadata", &event.raw_metadata},
+      {"tenant_id", event.tenant_id},
+      {"timestamp", timestamp}};
+  std::string out;
+  out.reserve(512 + event.content.size() * 2);
+  for (const auto& [key, value] : fields) {
+    out += out.empty() ? "{\"" : ",\"";
+    out += key;
+    out += "\":";
+    const auto* json = std::get_if<const nlohmann::json*>(&value);
+    const auto dump = [&out](const nlohmann::json& v) {
+      out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    if (json != nullptr) {
+      dump(**json);  // no copy of the payload
+    } else {
+      dump(nlohmann::json(std::get<std::string_view>(value)));
+    }
+  }
+  out += event.timestamp_from_provider ? R"(,"timestamp_from_provider":true})"
+                                       : R"(,"timestamp_from_provider":false})";
+  return out;
 }
 
 sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded) {
-  const nlohmann::json j = nlohmann::json::parse(encoded, nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(encoded, nullptr, false);
   const auto bad = [](std::string why) { return sdk::Error{"invalid_event", std::move(why), {}}; };
   if (!j.is_object()) return bad("not a JSON object");
   for (const char* key :
@@ -21,9 +55,10 @@ sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded) {
     if (!j.contains(key) || !j[key].is_string()) return bad(std::string("missing ") + key);
   }
   sdk::ConversationEvent e;
-  e.event_id = j["event_id"];
-  e.provider_message_id = j["provider_message_id"];
-  e.tenant_id = j["tenant_id"];
+  // Moved out of the parsed document: nothing is copied twice.
+  e.event_id = std::move(j["event_id"].get_ref<std::string&>());
+  e.provider_message_id = std::move(j["provider_message_id"].get_ref<std::string&>());
+  e.tenant_id = std::move(j["tenant_id"].get_ref<std::string&>());
   std::string type = j["channel_type"];
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const auto channel = sdk::ParseChannel(type);
@@ -33,9 +68,13 @@ sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded) {
   if (!ts) return bad("bad timestamp");
   e.timestamp_ms = *ts;
   e.timestamp_from_provider = j.value("timestamp_from_provider", false);
-  e.content = j["content"];
-  e.metadata = j.value("metadata", nlohmann::json::object());
-  e.raw_metadata = j.value("raw_metadata", nlohmann::json::object());
+  e.content = std::move(j["content"].get_ref<std::string&>());
+  const auto take = [&j](const char* key) {
+    const auto it = j.find(key);
+    return it == j.end() ? nlohmann::json::object() : std::move(*it);
+  };
+  e.metadata = take("metadata");
+  e.raw_metadata = take("raw_metadata");
   return e;
 }
 

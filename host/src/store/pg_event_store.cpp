@@ -71,18 +71,17 @@ std::string JsonText(const nlohmann::json& value) {
 // COPY of every event into the table, in `tx`. Throws
 // pqxx::unique_violation when one of them is stored already.
 void CopyRows(pqxx::work& tx, const std::vector<sdk::ConversationEvent>& events) {
-  pqxx::stream_to copy(tx, "conversation_events",
-                       std::vector<std::string>{"id", "tenant_id", "provider_message_id",
-                                                "channel", "content", "metadata", "raw_metadata",
-                                                "occurred_at"});
+  pqxx::stream_to copy(
+      tx, "conversation_events",
+      std::vector<std::string>{"id", "tenant_id", "provider_message_id", "channel", "content",
+                               "metadata", "raw_metadata", "occurred_at"});
   for (const auto& e : events) {
     const std::string occurred =
         e.timestamp_from_provider ? sdk::FormatTimestamp(e.timestamp_ms) : std::string();
-    copy << std::make_tuple(std::cref(e.event_id), std::cref(e.tenant_id),
-                            std::cref(e.provider_message_id),
-                            std::string(sdk::ChannelName(e.channel)), std::cref(e.content),
-                            JsonText(e.metadata), JsonText(e.raw_metadata),
-                            occurred.empty() ? nullptr : occurred.c_str());
+    copy << std::make_tuple(
+        std::cref(e.event_id), std::cref(e.tenant_id), std::cref(e.provider_message_id),
+        std::string(sdk::ChannelName(e.channel)), std::cref(e.content), JsonText(e.metadata),
+        JsonText(e.raw_metadata), occurred.empty() ? nullptr : occurred.c_str());
   }
   copy.complete();
 }

@@ -20,6 +20,8 @@ namespace websocket = boost::beast::websocket;
 
 namespace {
 
+constexpr std::size_t kKeptBufferBytes = 64 * 1024;
+
 bool Expected(const beast::error_code& ec) {
   return ec == websocket::error::closed || ec == boost::asio::error::operation_aborted ||
          ec == boost::asio::error::eof || ec == beast::error::timeout ||
@@ -99,6 +101,9 @@ void Session::OnRead(beast::error_code ec) {
                     {"invalid_message", "send text messages holding JSON, not binary", {}}));
   }
   buffer_.consume(buffer_.size());
+  // One large message must not pin its buffer for the connection's life:
+  // ten thousand idle connections would hold that much each.
+  if (buffer_.capacity() > kKeptBufferBytes) buffer_.shrink_to_fit();
   ReadNext();
 }
 

@@ -1,0 +1,61 @@
+// The queue's event encoding (queue/event_codec.h): the event contract's
+// JSON plus timestamp_from_provider, decoded back field for field, and
+// anything incomplete refused as a poison entry.
+#include "queue/event_codec.h"
+
+#include <gtest/gtest.h>
+
+namespace mccig {
+namespace {
+
+sdk::ConversationEvent Sample() {
+  sdk::ConversationEvent e;
+  e.event_id = "0190f0a2-0000-7000-8000-000000000001";
+  e.provider_message_id = "SM\"1\"";
+  e.tenant_id = "acme";
+  e.channel = sdk::ChannelType::kVoice;
+  e.timestamp_ms = 1714564800123;
+  e.timestamp_from_provider = true;
+  e.content = "line one\nline two, caf\u00e9 \\ done";
+  e.metadata = {{"duration", 42}, {"nested", {{"a", {1, 2}}}}};
+  e.raw_metadata = {{"CallSid", "CA1"}, {"x", nullptr}};
+  return e;
+}
+
+TEST(EventCodec, EncodesTheEventContractPlusTheTimestampFlag) {
+  const sdk::ConversationEvent e = Sample();
+  nlohmann::json expected = sdk::ToJson(e);
+  expected["timestamp_from_provider"] = true;
+  EXPECT_EQ(queue::EncodeEvent(e), expected.dump());
+  EXPECT_EQ(nlohmann::json::parse(queue::EncodeEvent(e)), expected);
+}
+
+TEST(EventCodec, DecodesWhatItEncodes) {
+  const sdk::ConversationEvent e = Sample();
+  auto decoded = queue::DecodeEvent(queue::EncodeEvent(e));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const sdk::ConversationEvent& d = decoded.value();
+  EXPECT_EQ(d.event_id, e.event_id);
+  EXPECT_EQ(d.provider_message_id, e.provider_message_id);
+  EXPECT_EQ(d.tenant_id, e.tenant_id);
+  EXPECT_EQ(d.channel, e.channel);
+  EXPECT_EQ(d.timestamp_ms, e.timestamp_ms);
+  EXPECT_TRUE(d.timestamp_from_provider);
+  EXPECT_EQ(d.content, e.content);
+  EXPECT_EQ(d.metadata, e.metadata);
+  EXPECT_EQ(d.raw_metadata, e.raw_metadata);
+}
+
+TEST(EventCodec, RefusesIncompleteEntries) {
+  EXPECT_FALSE(queue::DecodeEvent("not json"));
+  EXPECT_FALSE(queue::DecodeEvent("[]"));
+  nlohmann::json j = nlohmann::json::parse(queue::EncodeEvent(Sample()));
+  j.erase("tenant_id");
+  EXPECT_EQ(queue::DecodeEvent(j.dump()).error().code, "invalid_event");
+  j = nlohmann::json::parse(queue::EncodeEvent(Sample()));
+  j["channel_type"] = "FAX";
+  EXPECT_FALSE(queue::DecodeEvent(j.dump()));
+}
+
+}  // namespace
+}  // namespace mccig

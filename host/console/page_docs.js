@@ -20,6 +20,8 @@ const ANSWERS = [
 ];
 
 const HOST_ROUTES = [
+  ['POST', '/v1/ingest/{channel}/batch', 'Body {"events": [...]}: up to batch.max_events events of one channel, each judged on its own; 200 with a result per index and the totals (503 with the same body when Redis is down). API key.'],
+  ['GET', '/v1/stream', 'WebSocket: send {"type":"event","id","channel","payload"} or {"type":"heartbeat"}; answers event_ack, event_error or heartbeat_ack with your id. API key on the upgrade.'],
   ['GET', '/healthz', 'Liveness: 200 while the process serves.'],
   ['GET', '/readyz', 'Readiness: Redis, PostgreSQL (schema current) and plugins; 503 naming what fails.'],
   ['GET', '/health', '/readyz plus a summary: queue length, pending, DLQ size, worker counts.'],

@@ -195,6 +195,23 @@ TEST_F(StreamIngestTest, ASlowReaderIsBackPressuredNotBuffered) {
   client.Close();
 }
 
+// A gateway that stops (SIGTERM) answers the events it has taken, then
+// closes with 1001 so clients reconnect elsewhere.
+TEST_F(StreamIngestTest, StoppingAcksWhatWasTakenThenClosesWithGoingAway) {
+  WsClient client(pipeline_.port(), kAcme);
+  for (int i = 0; i < 10; ++i) client.Send(Event(i, Sms("STOP-" + std::to_string(i))));
+  ASSERT_TRUE(testing::WaitUntil([&] { return pipeline_.Rows() == 10; }));
+  std::thread stopper([&] { pipeline_.stream().Stop(); });
+  int acks = 0;
+  for (; acks < 10; ++acks) {
+    if (client.Receive()["status"] != "accepted") break;
+  }
+  EXPECT_EQ(acks, 10);
+  EXPECT_EQ(client.ReadUntilClosed().code, boost::beast::websocket::close_code::going_away);
+  stopper.join();
+  EXPECT_EQ(pipeline_.stream().connections(), 0);
+}
+
 TEST_F(StreamIngestTest, MetricsShowTheConnections) {
   WsClient a(pipeline_.port(), kAcme);
   WsClient b(pipeline_.port(), kAcme);

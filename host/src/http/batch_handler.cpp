@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <variant>
 
 #include <Poco/Net/HTTPServerRequest.h>
 
@@ -82,15 +83,19 @@ Reply BatchReply(const std::vector<ingest::EventOutcome>& outcomes) {
   return reply;
 }
 
-}  // namespace
+// What a batch request is, once its whole-request checks pass.
+struct BatchRequest {
+  ingest::Caller caller;
+  admission::AdmitOptions options;
+  nlohmann::json events;  // an array of 1..batch_max_events
+};
 
-Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
-                  Poco::Net::HTTPServerRequest& request) {
-  if (request.getMethod() != "POST") {
-    Reply reply = ErrorReply(405, "method_not_allowed", "use POST to ingest");
-    reply.headers = {{"Allow", "POST"}};
-    return reply;
-  }
+// The whole-request checks, in the order a client fixes them: method,
+// media type, size, credentials, headers, shape. A Reply: the refusal.
+std::variant<Reply, BatchRequest> CheckRequest(ServerContext& context,
+                                               const sdk::ChannelPlugin& plugin,
+                                               Poco::Net::HTTPServerRequest& request) {
+  if (request.getMethod() != "POST") return MethodNotAllowed("POST");
   if (auto format = ingest::MatchMediaType(request.getContentType(), kJsonOnly); !format) {
     return ErrorReply(format.error());
   }
@@ -99,37 +104,49 @@ Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
           ReadRequestBody(context, request, context.batch_max_body_bytes, body)) {
     return std::move(*failed);
   }
-  ingest::Caller caller;
+  BatchRequest batch;
   if (context.auth != nullptr) {
     sdk::Result<ingest::Caller> identified =
         IdentifyCaller(*context.auth, request, plugin.Info().name);
     if (!identified) return Unauthorized(identified.error().message);
-    caller = std::move(identified.value());
-    if (caller.auth_required && caller.key_tenant.empty()) {
+    batch.caller = std::move(identified.value());
+    if (batch.caller.auth_required && batch.caller.key_tenant.empty()) {
       return Unauthorized(
           "a batch needs an API key: send Authorization: Bearer <key> or X-API-Key");
     }
   }
   sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
   if (!options) return ErrorReply(options.error());
+  batch.options = options.value();
   sdk::Result<nlohmann::json> events = EventsOf(body);
   if (!events) return ErrorReply(events.error());
   if (events.value().size() > static_cast<std::size_t>(context.batch_max_events)) {
     return TooManyEvents(events.value().size(), context.batch_max_events);
   }
+  batch.events = std::move(events.value());
+  return batch;
+}
+
+}  // namespace
+
+Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
+                  Poco::Net::HTTPServerRequest& request) {
+  std::variant<Reply, BatchRequest> checked = CheckRequest(context, plugin, request);
+  if (auto* refusal = std::get_if<Reply>(&checked)) return std::move(*refusal);
+  BatchRequest& batch = std::get<BatchRequest>(checked);
 
   const ingest::IngestRequest each{.content_type = "application/json",
                                    .method = "POST",
                                    .received_ms = ingest::NowMs(),
-                                   .caller = context.auth ? &caller : nullptr,
+                                   .caller = context.auth ? &batch.caller : nullptr,
                                    .signed_request = false};
-  std::vector<ingest::EventOutcome> outcomes(events.value().size());
+  std::vector<ingest::EventOutcome> outcomes(batch.events.size());
   std::vector<sdk::ConversationEvent> prepared;
   std::vector<std::size_t> index_of;
   prepared.reserve(outcomes.size());
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     sdk::Result<sdk::ConversationEvent> event =
-        ingest::PreparePayload(plugin, std::move(events.value()[i]), each);
+        ingest::PreparePayload(plugin, std::move(batch.events[i]), each);
     if (event) {
       prepared.push_back(std::move(event.value()));
       index_of.push_back(i);
@@ -138,9 +155,9 @@ Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
     }
   }
   const double seconds =
-      prepared.empty() ? 0 : Admit(context, prepared, index_of, options.value(), outcomes);
+      prepared.empty() ? 0 : Admit(context, prepared, index_of, batch.options, outcomes);
   const std::string channel(sdk::ChannelName(plugin.Info().channel));
-  RecordOutcomes(context, channel, caller.key_tenant, outcomes, seconds);
+  RecordOutcomes(context, channel, batch.caller.key_tenant, outcomes, seconds);
   return BatchReply(outcomes);
 }
 

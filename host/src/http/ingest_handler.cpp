@@ -70,11 +70,7 @@ namespace {
 // the request names one.
 Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
              Poco::Net::HTTPServerRequest& request, std::string& tenant) {
-  if (request.getMethod() != "POST") {
-    Reply reply = ErrorReply(405, "method_not_allowed", "use POST to ingest");
-    reply.headers = {{"Allow", "POST"}};
-    return reply;
-  }
+  if (request.getMethod() != "POST") return MethodNotAllowed("POST");
   std::string body;
   if (std::optional<Reply> failed =
           ReadRequestBody(context, request, context.body_limit_bytes, body)) {

@@ -13,12 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxReplayBody = 64 * 1024;
 
-Reply MethodNotAllowed(const char* allow) {
-  Reply reply = ErrorReply(405, "method_not_allowed", std::string("use ") + allow);
-  reply.headers = {{"Allow", allow}};
-  return reply;
-}
-
 Reply CountEvents(ServerContext& context, const Query& q) {
   const auto pmid = Param(q, "provider_message_id");
   if (!pmid) return BadParameter("provider_message_id", "required");

@@ -27,6 +27,12 @@ Reply ErrorReply(int status, std::string code, std::string message) {
                .body = {{"error", std::move(code)}, {"message", std::move(message)}}};
 }
 
+Reply MethodNotAllowed(const char* allow) {
+  Reply reply = ErrorReply(405, "method_not_allowed", std::string("use ") + allow);
+  reply.headers = {{"Allow", allow}};
+  return reply;
+}
+
 Reply Unauthorized(const std::string& message) {
   Reply reply = ErrorReply(401, "unauthorized", message);
   reply.headers = {{"WWW-Authenticate", "Bearer realm=\"mccig\""}};

@@ -33,6 +33,8 @@ int StatusFor(const std::string& error_code);
 
 Reply ErrorReply(const sdk::Error& error);
 Reply ErrorReply(int status, std::string code, std::string message);
+// 405 naming the method to use, in the message and in Allow.
+Reply MethodNotAllowed(const char* allow);
 // 401 with a WWW-Authenticate challenge.
 Reply Unauthorized(const std::string& message);
 

@@ -8,6 +8,7 @@
 #include "support/http_client.h"
 #include "support/pipeline.h"
 #include "support/plugins.h"
+#include "support/samples.h"
 #include "support/wait.h"
 
 namespace mccig {
@@ -18,11 +19,7 @@ using testing::HttpCall;
 using testing::PostJson;
 
 json Sms(const std::string& sid, const std::string& tenant = "acme") {
-  return {{"tenant_id", tenant},
-          {"From", "+15551230001"},
-          {"To", "+15559870002"},
-          {"Body", "Hello " + sid},
-          {"MessageSid", sid}};
+  return testing::SmsPayload(sid, tenant);
 }
 
 json Batch(std::vector<json> events) {

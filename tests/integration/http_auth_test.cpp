@@ -11,6 +11,7 @@
 #include "support/fake_admission.h"
 #include "support/http_client.h"
 #include "support/plugins.h"
+#include "support/samples.h"
 
 namespace mccig {
 namespace {
@@ -23,15 +24,6 @@ const json kSms = {{"tenant_id", "acme"},
                    {"To", "+15559870002"},
                    {"Body", "Hello"},
                    {"MessageSid", "SM1"}};
-
-config::Config Tenants() {
-  config::Config c;
-  c.tenants = {{.id = "acme", .api_key_sha256 = {auth::Sha256Hex("acme-key")}},
-               {.id = "globex",
-                .api_key_sha256 = {auth::Sha256Hex("globex-key")},
-                .signing_secrets = {{"sms", "globex-twilio-token"}}}};
-  return c;
-}
 
 std::string Sign(const std::string& url, const std::string& form) {
   const auto& crypto = auth::HostCryptoTable();
@@ -64,7 +56,7 @@ class HttpAuthTest : public ::testing::Test {
     return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
   }
 
-  auth::Authenticator auth_{Tenants()};
+  auth::Authenticator auth_{testing::KeyedTenants()};
   testing::FakeAdmission admission_;
   http::ServerContext context_;
   std::unique_ptr<http::HttpServer> server_;

@@ -11,6 +11,7 @@
 #include "auth/crypto.h"
 #include "support/http_client.h"
 #include "support/pipeline.h"
+#include "support/samples.h"
 #include "support/wait.h"
 #include "support/ws_client.h"
 
@@ -27,15 +28,6 @@ json Sms(const std::string& sid) {
 
 json Event(const json& id, const json& payload, const std::string& channel = "sms") {
   return {{"type", "event"}, {"id", id}, {"channel", channel}, {"payload", payload}};
-}
-
-config::Config Tenants() {
-  config::Config c;
-  c.tenants = {{.id = "acme", .api_key_sha256 = {auth::Sha256Hex("acme-key")}},
-               {.id = "globex",
-                .api_key_sha256 = {auth::Sha256Hex("globex-key")},
-                .signing_secrets = {{"sms", "globex-twilio-token"}}}};
-  return c;
 }
 
 const std::map<std::string, std::string> kAcme = {{"Authorization", "Bearer acme-key"}};
@@ -56,7 +48,7 @@ class StreamIngestTest : public ::testing::Test {
     return options;
   }
 
-  auth::Authenticator auth_{Tenants()};
+  auth::Authenticator auth_{testing::KeyedTenants()};
   testing::Pipeline pipeline_;
 };
 

@@ -25,6 +25,7 @@
 #include "support/postgres.h"
 #include "support/process.h"
 #include "support/redis_server.h"
+#include "support/samples.h"
 #include "support/wait.h"
 #include "worker/worker.h"
 
@@ -36,11 +37,7 @@ using testing::PostJson;
 using testing::WaitUntil;
 
 json Sms(const std::string& sid, const std::string& tenant = "acme") {
-  return {{"tenant_id", tenant},
-          {"From", "+15551230001"},
-          {"To", "+15559870002"},
-          {"Body", "Hello " + sid},
-          {"MessageSid", sid}};
+  return testing::SmsPayload(sid, tenant);
 }
 
 sdk::ConversationEvent Event(const std::string& sid) {

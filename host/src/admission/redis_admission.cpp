@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "admission/admission_keys.h"
 #include "queue/event_codec.h"
 #include "resources/resources.h"
@@ -55,14 +57,15 @@ namespace {
 struct ScriptCall {
   std::vector<std::string> keys;
   std::vector<std::string> args;
-  std::vector<int64_t> capacity_of_item;
+  std::vector<int64_t> capacities;          // per bucket
+  std::vector<std::size_t> bucket_of_item;  // the script's 1-based bucket number
+
+  int64_t CapacityOf(std::size_t item) const { return capacities[bucket_of_item[item] - 1]; }
 
   ScriptCall(const AdmissionSettings& settings, std::span<const AdmissionItem> items) {
     // Bucket b + 1 belongs to tenants[b]; a batch names few tenants.
     std::vector<std::string_view> tenants;
     std::vector<std::string> bucket_args;
-    std::vector<int64_t> capacities;
-    std::vector<std::size_t> bucket_of_item;
     for (const AdmissionItem& item : items) {
       const std::string& tenant = item.event->tenant_id;
       auto it = std::find(tenants.begin(), tenants.end(), tenant);
@@ -73,9 +76,7 @@ struct ScriptCall {
         capacities.push_back(limit.capacity);
         it = tenants.insert(tenants.end(), tenant);
       }
-      const auto bucket = static_cast<std::size_t>(it - tenants.begin());
-      bucket_of_item.push_back(bucket + 1);
-      capacity_of_item.push_back(capacities[bucket]);
+      bucket_of_item.push_back(static_cast<std::size_t>(it - tenants.begin()) + 1);
     }
     keys.reserve(1 + tenants.size() + items.size());
     keys.emplace_back(queue::kStreamKey);
@@ -138,7 +139,11 @@ std::vector<AdmissionResult> RedisAdmission::AdmitBatch(std::span<const Admissio
   if (items.empty()) return {};
   const std::shared_ptr<const AdmissionSettings> settings = settings_.load();
   const ScriptCall call(*settings, items);
-  const auto all = [&](AdmissionResult r) { return std::vector<AdmissionResult>(items.size(), r); };
+  // Logged here, once per call, whichever API the events came through.
+  const auto all = [&](AdmissionResult r) {
+    spdlog::warn("admission unavailable: {}", r.detail);
+    return std::vector<AdmissionResult>(items.size(), r);
+  };
 
   sdk::Result<redis::Lease> lease = pool_.Acquire();
   if (!lease) return all(Unavailable(lease.error().message));
@@ -153,8 +158,12 @@ std::vector<AdmissionResult> RedisAdmission::AdmitBatch(std::span<const Admissio
   results.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     results.push_back(ResultOf(r->element[3 * i], r->element[3 * i + 1], r->element[3 * i + 2],
-                               call.capacity_of_item[i]));
+                               call.CapacityOf(i)));
   }
+  const auto failed = std::find_if(results.begin(), results.end(), [](const AdmissionResult& x) {
+    return x.status == AdmissionStatus::kUnavailable;
+  });
+  if (failed != results.end()) spdlog::warn("admission unavailable: {}", failed->detail);
   return results;
 }
 

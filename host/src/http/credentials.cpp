@@ -26,16 +26,21 @@ ingest::Caller CallerFor(const auth::Authenticator& auth, std::string key_tenant
       }};
 }
 
+sdk::Result<std::string> KeyTenant(const auth::Authenticator& auth,
+                                   const Poco::Net::HTTPServerRequest& request) {
+  const std::string key = PresentedCredential(request);
+  if (key.empty()) return std::string();
+  std::optional<std::string> tenant = auth.TenantForKey(key);
+  if (!tenant) return sdk::Error{"unauthorized", "the API key is not valid", {}};
+  return std::move(*tenant);
+}
+
 sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth,
                                            const Poco::Net::HTTPServerRequest& request,
                                            std::string plugin_name) {
-  std::string key_tenant;
-  if (const std::string key = PresentedCredential(request); !key.empty()) {
-    std::optional<std::string> tenant = auth.TenantForKey(key);
-    if (!tenant) return sdk::Error{"unauthorized", "the API key is not valid", {}};
-    key_tenant = std::move(*tenant);
-  }
-  return CallerFor(auth, std::move(key_tenant), TenantFromQuery(request.getURI()),
+  sdk::Result<std::string> key_tenant = KeyTenant(auth, request);
+  if (!key_tenant) return key_tenant.error();
+  return CallerFor(auth, std::move(key_tenant.value()), TenantFromQuery(request.getURI()),
                    std::move(plugin_name));
 }
 

@@ -17,6 +17,12 @@ inline std::string PresentedCredential(const Poco::Net::HTTPServerRequest& reque
   return auth::PresentedKey([&](const char* name) { return request.get(name, std::string()); });
 }
 
+// The tenant of the API key the request presents: empty when it presents
+// none, "unauthorized" for a key that matches no tenant (a wrong key is
+// refused, never ignored).
+sdk::Result<std::string> KeyTenant(const auth::Authenticator& auth,
+                                   const Poco::Net::HTTPServerRequest& request);
+
 // ?tenant_id= of a request URI; empty when absent.
 std::string TenantFromQuery(const std::string& uri);
 
@@ -24,9 +30,8 @@ std::string TenantFromQuery(const std::string& uri);
 ingest::Caller CallerFor(const auth::Authenticator& auth, std::string key_tenant,
                          std::string url_tenant, std::string plugin_name);
 
-// The caller as far as the headers and the URL tell; an "unauthorized" error
-// for an API key that matches no tenant (a wrong key is refused, never
-// ignored).
+// The caller as far as the headers and the URL tell; KeyTenant's error for
+// a wrong key.
 sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth,
                                            const Poco::Net::HTTPServerRequest& request,
                                            std::string plugin_name);

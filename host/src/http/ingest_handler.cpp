@@ -23,20 +23,6 @@ ingest::Headers CollectHeaders(const Poco::Net::HTTPServerRequest& request) {
   return headers;
 }
 
-std::string_view OutcomeName(admission::AdmissionStatus status) {
-  switch (status) {
-    case admission::AdmissionStatus::kAccepted:
-      return "accepted";
-    case admission::AdmissionStatus::kDuplicate:
-      return "duplicate";
-    case admission::AdmissionStatus::kRateLimited:
-      return "rate_limited";
-    case admission::AdmissionStatus::kUnavailable:
-      break;
-  }
-  return "unavailable";
-}
-
 }  // namespace
 
 Reply AdmissionReply(const admission::AdmissionResult& result,
@@ -115,11 +101,8 @@ Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
       context.admission->Admit(event.value(), options.value());
   if (context.metrics != nullptr) {
     context.metrics->ObserveAdmission(
-        event.value().tenant_id, OutcomeName(admitted.status),
+        event.value().tenant_id, ops::OutcomeName(ingest::OutcomeOf(admitted.status)),
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  }
-  if (admitted.status == admission::AdmissionStatus::kUnavailable) {
-    spdlog::warn("admission unavailable: {}", admitted.detail);
   }
   return AdmissionReply(admitted, event.value());
 }

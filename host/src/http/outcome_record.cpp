@@ -31,8 +31,7 @@ void RecordOutcomes(ServerContext& context, const std::string& channel,
       context.traffic->Record(tenant, channel, kind, now, retry_after, g.count);
     }
     if (context.metrics != nullptr && kind != ops::Outcome::kRejected) {
-      context.metrics->ObserveAdmission(tenant, ops::kOutcomeNames[static_cast<std::size_t>(kind)],
-                                        admission_seconds, g.count);
+      context.metrics->ObserveAdmission(tenant, ops::OutcomeName(kind), admission_seconds, g.count);
     }
   }
 }

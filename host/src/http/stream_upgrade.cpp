@@ -50,12 +50,10 @@ std::optional<Reply> HandleStreamUpgrade(ServerContext& context,
   }
   std::string key_tenant;
   if (context.auth != nullptr) {
-    const std::string key = PresentedCredential(request);
-    if (!key.empty()) {
-      std::optional<std::string> tenant = context.auth->TenantForKey(key);
-      if (!tenant) return Unauthorized("the API key is not valid");
-      key_tenant = std::move(*tenant);
-    } else if (context.auth->required()) {
+    sdk::Result<std::string> tenant = KeyTenant(*context.auth, request);
+    if (!tenant) return Unauthorized(tenant.error().message);
+    key_tenant = std::move(tenant.value());
+    if (key_tenant.empty() && context.auth->required()) {
       return Unauthorized(
           "an API key is required: send Authorization: Bearer <key> or X-API-Key with the upgrade");
     }

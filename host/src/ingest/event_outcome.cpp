@@ -11,27 +11,28 @@ EventOutcome RejectedOutcome(sdk::Error error) {
   return EventOutcome{.kind = ops::Outcome::kRejected, .error = std::move(error)};
 }
 
-EventOutcome AdmittedOutcome(const admission::AdmissionResult& result,
-                             const sdk::ConversationEvent& event) {
-  EventOutcome outcome{.tenant = event.tenant_id,
-                       .provider_message_id = event.provider_message_id,
-                       .retry_after_ms = result.retry_after_ms};
-  switch (result.status) {
+ops::Outcome OutcomeOf(admission::AdmissionStatus status) {
+  switch (status) {
     case admission::AdmissionStatus::kAccepted:
-      outcome.kind = ops::Outcome::kAccepted;
-      outcome.event_id = event.event_id;
-      break;
+      return ops::Outcome::kAccepted;
     case admission::AdmissionStatus::kDuplicate:
-      outcome.kind = ops::Outcome::kDuplicate;
-      outcome.event_id = result.original_event_id;
-      break;
+      return ops::Outcome::kDuplicate;
     case admission::AdmissionStatus::kRateLimited:
-      outcome.kind = ops::Outcome::kRateLimited;
-      break;
+      return ops::Outcome::kRateLimited;
     case admission::AdmissionStatus::kUnavailable:
-      outcome.kind = ops::Outcome::kUnavailable;
       break;
   }
+  return ops::Outcome::kUnavailable;
+}
+
+EventOutcome AdmittedOutcome(const admission::AdmissionResult& result,
+                             const sdk::ConversationEvent& event) {
+  EventOutcome outcome{.kind = OutcomeOf(result.status),
+                       .tenant = event.tenant_id,
+                       .provider_message_id = event.provider_message_id,
+                       .retry_after_ms = result.retry_after_ms};
+  if (outcome.kind == ops::Outcome::kAccepted) outcome.event_id = event.event_id;
+  if (outcome.kind == ops::Outcome::kDuplicate) outcome.event_id = result.original_event_id;
   return outcome;
 }
 
@@ -51,7 +52,7 @@ nlohmann::json OutcomeJson(const EventOutcome& outcome) {
   switch (outcome.kind) {
     case ops::Outcome::kAccepted:
     case ops::Outcome::kDuplicate:
-      json = {{"status", ops::kOutcomeNames[static_cast<std::size_t>(outcome.kind)]},
+      json = {{"status", ops::OutcomeName(outcome.kind)},
               {"provider_message_id", outcome.provider_message_id}};
       if (!outcome.event_id.empty()) json["event_id"] = outcome.event_id;
       return json;
@@ -69,7 +70,7 @@ nlohmann::json OutcomeJson(const EventOutcome& outcome) {
       json = ErrorJson(outcome.error.value_or(sdk::Error{"invalid_body", "rejected", {}}));
       break;
   }
-  json["status"] = ops::kOutcomeNames[static_cast<std::size_t>(outcome.kind)];
+  json["status"] = ops::OutcomeName(outcome.kind);
   if (!outcome.provider_message_id.empty())
     json["provider_message_id"] = outcome.provider_message_id;
   return json;

@@ -30,6 +30,9 @@ struct EventOutcome {
   std::optional<sdk::Error> error{};  // kRejected: why
 };
 
+// The outcome an admission status stands for.
+ops::Outcome OutcomeOf(admission::AdmissionStatus status);
+
 // A refused event: the pipeline's error.
 EventOutcome RejectedOutcome(sdk::Error error);
 // An admitted (or refused) event.

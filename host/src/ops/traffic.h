@@ -33,6 +33,10 @@ inline constexpr std::size_t kOutcomes = 5;
 inline constexpr std::array<const char*, kOutcomes> kOutcomeNames = {
     "accepted", "duplicate", "rate_limited", "rejected", "unavailable"};
 
+inline const char* OutcomeName(Outcome outcome) {
+  return kOutcomeNames[static_cast<std::size_t>(outcome)];
+}
+
 // The outcome an ingest answer stands for: 201 accepted, 200 duplicate, 429
 // rate limited, other 4xx rejected (the caller's fault), 5xx unavailable.
 Outcome OutcomeOfStatus(int status);

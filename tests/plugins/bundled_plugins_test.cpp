@@ -131,3 +131,28 @@ TEST(PluginDeclarations, RoutesEndingInBatchAreTheHostsAndRefused) {
 
 }  // namespace
 }  // namespace mccig
+
+namespace mccig {
+namespace {
+
+TEST(PluginDeclarations, UnknownEnumValuesAndInvertedBoundsAreRefused) {
+  sdk::PluginInfo info = testing::BundledRegistry()->plugins().front().plugin->Info();
+  info.channel = static_cast<sdk::ChannelType>(7);
+  info.accepts = {static_cast<sdk::BodyFormat>(9)};
+  info.fields[1].type = static_cast<sdk::FieldType>(42);
+  info.fields[1].format = static_cast<sdk::StringFormat>(5);
+  info.fields[2].min_length = 10;
+  info.fields[2].max_length = 2;
+  info.options = {sdk::FieldSpec{.name = "retries", .minimum = 5, .maximum = 1}};
+  const std::string f1 = info.fields[1].name, f2 = info.fields[2].name;
+  EXPECT_EQ(plugins::CheckDeclarations(info),
+            (std::vector<std::string>{"declares an unknown channel (7)",
+                                      "accepts an unknown body format (9)",
+                                      "field '" + f1 + "' has an unknown type",
+                                      "field '" + f1 + "' has an unknown string format",
+                                      "field '" + f2 + "' has min_length above max_length",
+                                      "option 'retries' has minimum above maximum"}));
+}
+
+}  // namespace
+}  // namespace mccig

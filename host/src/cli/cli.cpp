@@ -23,6 +23,9 @@ commands:
   dlq replay --id ID... | --all [--config FILE]
                            put dead letters back on the queue
   config check FILE        check a config file and its plugins; exit 2 on error
+  plugin check LIB.so [--fixtures DIR] [--options JSON]
+                           check a plugin library as the host would load it and
+                           run its fixtures; exit 1 if any check fails
   key new                  make an API key (or admin token) and print it with its SHA-256
   key hash                 print the SHA-256 of a key read from standard input
   version                  print the version
@@ -77,6 +80,7 @@ int Main(int argc, char** argv) {
     if (command == "migrate") return MigrateCommand(path);
     return Serve(path, Roles{.http = command != "worker", .worker = command != "serve"});
   }
+  if (command == "plugin") return PluginCommand({args.begin() + 1, args.end()});
   if (command == "key") return KeyCommand({args.begin() + 1, args.end()});
   if (command == "dlq") {
     std::string path = DefaultConfig();

@@ -45,4 +45,7 @@ int MigrateCommand(const std::string& config_path);
 // mccig dlq list|replay ...: args after "dlq".
 int DeadLetterCommand(const std::string& config_path, const std::vector<std::string>& args);
 
+// mccig plugin check LIB.so ...: args after "plugin".
+int PluginCommand(const std::vector<std::string>& args);
+
 }  // namespace mccig::cli

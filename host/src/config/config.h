@@ -19,7 +19,9 @@ struct RateLimit {
 };
 
 struct PluginEntry {
-  std::string name{};        // must equal the name the plugin declares
+  // Must equal the name the plugin declares; empty accepts any (`mccig
+  // plugin check`, which has no config). The config loader requires it.
+  std::string name{};
   std::string path{};        // resolved: absolute, or relative to the working directory
   nlohmann::json options{};  // as written; validated against the plugin's table on load
   std::string key{};         // "plugins[0]": where errors point

@@ -18,16 +18,20 @@ nlohmann::json DescribeField(const sdk::FieldSpec& field) {
   return j;
 }
 
+nlohmann::json ExamplePayload(const sdk::PluginInfo& info) {
+  nlohmann::json example = nlohmann::json::object();
+  for (const sdk::FieldSpec& f : info.fields) {
+    if (!f.example.is_null()) example[f.name] = f.example;
+  }
+  return example;
+}
+
 nlohmann::json DescribePlugin(const sdk::ChannelPlugin& plugin) {
   const sdk::PluginInfo& info = plugin.Info();
   nlohmann::json accepts = nlohmann::json::array();
   for (const sdk::BodyFormat f : info.accepts) accepts.push_back(sdk::BodyFormatMediaType(f));
   nlohmann::json fields = nlohmann::json::array();
-  nlohmann::json example = nlohmann::json::object();
-  for (const sdk::FieldSpec& f : info.fields) {
-    fields.push_back(DescribeField(f));
-    if (!f.example.is_null()) example[f.name] = f.example;
-  }
+  for (const sdk::FieldSpec& f : info.fields) fields.push_back(DescribeField(f));
   nlohmann::json options = nlohmann::json::array();
   for (const sdk::FieldSpec& o : info.options) options.push_back(DescribeField(o));
   const sdk::EventMapping& m = info.mapping;
@@ -45,7 +49,7 @@ nlohmann::json DescribePlugin(const sdk::ChannelPlugin& plugin) {
             {"content_field", m.content_field},
             {"timestamp_field", m.timestamp_field},
             {"message_id", {{"join", m.message_id.join}, {"hash_of", m.message_id.hash_of}}}}},
-          {"example", std::move(example)}};
+          {"example", ExamplePayload(info)}};
 }
 
 }  // namespace mccig::plugins

@@ -22,6 +22,11 @@ namespace mccig::plugins {
 
 nlohmann::json DescribePlugin(const sdk::ChannelPlugin& plugin);
 
+// A payload made of the fields' examples (fields without one left out).
+// `mccig plugin check` requires it to be accepted, so the console's
+// playground and the OpenAPI document never show a payload that fails.
+nlohmann::json ExamplePayload(const sdk::PluginInfo& info);
+
 // The field's description as above.
 nlohmann::json DescribeField(const sdk::FieldSpec& field);
 

@@ -50,6 +50,36 @@ void CheckFieldNames(const sdk::PluginInfo& info, std::vector<std::string>& prob
   }
 }
 
+// Enum values from a plugin built against another SDK, or cast from an int,
+// would otherwise surface as "unknown" in the API and the docs.
+void CheckKnownValues(const sdk::PluginInfo& info, std::vector<std::string>& problems) {
+  if (sdk::ChannelName(info.channel) == "unknown") {
+    problems.push_back("declares an unknown channel (" +
+                       std::to_string(static_cast<int>(info.channel)) + ")");
+  }
+  for (const sdk::BodyFormat f : info.accepts) {
+    if (sdk::BodyFormatMediaType(f).empty()) {
+      problems.push_back("accepts an unknown body format (" + std::to_string(static_cast<int>(f)) +
+                         ")");
+    }
+  }
+  const auto check = [&](const sdk::FieldSpec& f, const char* kind) {
+    const std::string what = std::string(kind) + " '" + f.name + "'";
+    if (sdk::FieldTypeName(f.type) == "unknown") problems.push_back(what + " has an unknown type");
+    if (f.format != sdk::StringFormat::kAny && f.format != sdk::StringFormat::kIdentifier) {
+      problems.push_back(what + " has an unknown string format");
+    }
+    if (f.min_length && f.max_length && *f.min_length > *f.max_length) {
+      problems.push_back(what + " has min_length above max_length");
+    }
+    if (f.minimum && f.maximum && *f.minimum > *f.maximum) {
+      problems.push_back(what + " has minimum above maximum");
+    }
+  };
+  for (const auto& f : info.fields) check(f, "field");
+  for (const auto& o : info.options) check(o, "option");
+}
+
 }  // namespace
 
 std::string LoadError::Line() const {
@@ -72,6 +102,7 @@ std::vector<std::string> CheckDeclarations(const sdk::PluginInfo& info) {
     }
   }
   if (info.accepts.empty()) problems.push_back("accepts no body format");
+  CheckKnownValues(info, problems);
   CheckFieldNames(info, problems);
   if (info.mapping.message_id.join.empty() && info.mapping.message_id.hash_of.empty()) {
     problems.push_back("declares no message id rule");
@@ -111,7 +142,7 @@ LoadOutcome LoadPlugin(const config::PluginEntry& entry, const sdk::HostServices
   sdk::Result<sdk::PluginInfo> described = descriptor.describe();
   if (!described) return fail("describe failed: " + described.error().message);
   const sdk::PluginInfo& info = described.value();
-  if (info.name != entry.name) {
+  if (!entry.name.empty() && info.name != entry.name) {
     return fail("the plugin declares the name '" + info.name + "' but the config calls it '" +
                 entry.name + "'");
   }

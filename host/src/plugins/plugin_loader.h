@@ -48,7 +48,8 @@ LoadOutcome LoadPlugin(const config::PluginEntry& entry, const sdk::HostServices
 LoadOutcome LoadPlugins(const std::vector<config::PluginEntry>& entries,
                         const sdk::HostServices& host);
 
-// Checks what a plugin declares: name, routes, fields, mapping, options.
+// Checks what a plugin declares: name, routes, channel, body formats, field
+// and option types and bounds, the mapping's fields, the message id rule.
 // Returns one message per problem; empty when well formed.
 std::vector<std::string> CheckDeclarations(const sdk::PluginInfo& info);
 

@@ -15,7 +15,7 @@ class WithOptionsPlugin {
             .version = "0.0.1",
             .channel = mccig::sdk::ChannelType::kChat,
             .routes = {"with-options"},
-            .fields = {mccig::sdk::TenantIdField(), FieldSpec{.name = "id", .required = true}},
+            .fields = {mccig::sdk::TenantIdField(), FieldSpec{.name = "id", .required = true, .example = "id-1"}},
             .mapping = {.message_id = {.join = {"id"}}},
             .options = {FieldSpec{.name = "prefix", .default_value = "opt-"},
                         FieldSpec{.name = "retries",

@@ -26,6 +26,7 @@ const HOST_ROUTES = [
   ['GET', '/readyz', 'Readiness: Redis, PostgreSQL (schema current) and plugins; 503 naming what fails.'],
   ['GET', '/health', '/readyz plus a summary: queue length, pending, DLQ size, worker counts.'],
   ['GET', '/metrics', 'Prometheus text format.'],
+  ['GET', '/openapi.json', 'This API as an OpenAPI 3.0 document, made from the loaded plugins like this page: feed it to a client generator or a validator.'],
   ['GET', '/v1/internal/events/count', 'Stored rows for ?provider_message_id=…[&tenant_id=…][&channel=…]. Admin token.'],
   ['GET', '/v1/internal/dlq', 'Dead letters, oldest first (?limit=1..1000), with the total. Admin token.'],
   ['POST', '/v1/internal/dlq/replay', 'Body {"id"} | {"ids": [...]} | {"all": true}: back on the queue. Admin token.'],

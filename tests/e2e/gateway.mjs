@@ -96,9 +96,15 @@ export async function startGateway() {
 
     const port = await freePort();
     const configPath = join(dir, 'mccig.yaml');
-    writeFileSync(configPath, configYaml({ port, redisUrl: `redis://127.0.0.1:${redisPort}/0`,
-      databaseUrl: url.toString(), pluginDir }));
-    const gateway = spawn(binary, ['run', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const redisUrl = `redis://127.0.0.1:${redisPort}/0`;
+    const databaseUrl = url.toString();
+    writeFileSync(configPath, configYaml({ port, redisUrl, databaseUrl, pluginDir }));
+    // REDIS_URL and DATABASE_URL in the environment override the YAML (as
+    // for operators), so they are set to this gateway's own servers too.
+    const gateway = spawn(binary, ['run', '--config', configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl },
+    });
     const log = [];
     gateway.stdout.on('data', (d) => log.push(d));
     gateway.stderr.on('data', (d) => log.push(d));

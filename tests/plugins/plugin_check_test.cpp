@@ -18,7 +18,9 @@ struct CommandRun {
 
 CommandRun PluginCheck(std::vector<std::string> args) {
   static int n = 0;
-  const std::string out = ::testing::TempDir() + "/plugin-check-" + std::to_string(n++) + ".out";
+  // Tests run as parallel processes sharing TempDir(): the pid keeps files apart.
+  const std::string out = ::testing::TempDir() + "/plugin-check-" + std::to_string(getpid()) + "-" +
+                          std::to_string(n++) + ".out";
   std::remove(out.c_str());
   args.insert(args.begin(), {MCCIG_BINARY, "plugin", "check"});
   CommandRun run;
@@ -33,10 +35,12 @@ bool Contains(const std::string& text, const std::string& part) {
 
 TEST(PluginCheckCommand, BundledPluginsPassWithTheirFixtures) {
   for (const auto& name : testing::BundledPluginNames()) {
-    const CommandRun run = PluginCheck({testing::BundledPluginPath(name), "--fixtures",
-                                 std::string(MCCIG_REPO_DIR) + "/plugins/" + name + "/fixtures"});
+    const CommandRun run =
+        PluginCheck({testing::BundledPluginPath(name), "--fixtures",
+                     std::string(MCCIG_REPO_DIR) + "/plugins/" + name + "/fixtures"});
     EXPECT_EQ(run.exit_code, 0) << run.output;
-    EXPECT_TRUE(Contains(run.output, "  ok    declares " + name + " 1.0.0: channel ")) << run.output;
+    EXPECT_TRUE(Contains(run.output, "  ok    declares " + name + " 1.0.0: channel "))
+        << run.output;
     EXPECT_TRUE(Contains(run.output, "  ok    cases.json: ")) << run.output;
     EXPECT_TRUE(Contains(run.output, "\nPASS: ")) << run.output;
     EXPECT_FALSE(Contains(run.output, "FAIL")) << run.output;
@@ -85,7 +89,8 @@ TEST(PluginCheckCommand, AFailingFixtureIsReportedWithTheDifference) {
   EXPECT_TRUE(Contains(run.output, R"(content: expected "y", got "x")")) << run.output;
   EXPECT_TRUE(Contains(run.output, "  FAIL  broken.json\n")) << run.output;
   EXPECT_TRUE(Contains(run.output, "FAIL: 2 of 6 checks failed")) << run.output;
-  const CommandRun empty = PluginCheck({testing::BundledPluginPath("sms"), "--fixtures", "/nonexistent"});
+  const CommandRun empty =
+      PluginCheck({testing::BundledPluginPath("sms"), "--fixtures", "/nonexistent"});
   EXPECT_EQ(empty.exit_code, 1) << empty.output;
 }
 

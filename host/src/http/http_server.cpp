@@ -84,6 +84,7 @@ std::pair<std::string, std::string> MetricLabels(const ServerContext& context, c
   if (route.path.starts_with(kInternalPrefix)) return {"internal", ""};
   if (route.path.starts_with(kConsolePath)) return {"console", ""};
   if (route.path == kStreamPath) return {"stream", ""};
+  if (route.path == "/openapi.json") return {"openapi", ""};
   for (const char* ops : {"/healthz", "/readyz", "/health", "/metrics"}) {
     if (route.path == ops) return {ops + 1, ""};
   }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "http/openapi.h"
 #include "store/migrations.h"
 #include "stream/stream_server.h"
 
@@ -98,6 +99,18 @@ Reply MetricsText(ServerContext& context) {
   return reply;
 }
 
+Reply ApiDocument(ServerContext& context) {
+  const ApiSurface surface{.api_keys = context.auth != nullptr && context.auth->required(),
+                           .stream = context.stream != nullptr,
+                           .internal = context.internal_endpoints,
+                           .batch_max_events = context.batch_max_events,
+                           .server_url = context.public_base_url};
+  const auto registry = context.registry.load();
+  static const std::vector<plugins::LoadedPlugin> kNone;
+  return Reply{.status = 200,
+               .body = OpenApiDocument(registry ? registry->plugins() : kNone, surface)};
+}
+
 }  // namespace
 
 std::optional<Reply> HandleOps(ServerContext& context, std::string_view path) {
@@ -105,6 +118,7 @@ std::optional<Reply> HandleOps(ServerContext& context, std::string_view path) {
   if (path == "/readyz") return Ready(context, false);
   if (path == "/health") return Ready(context, true);
   if (path == "/metrics" && context.metrics != nullptr) return MetricsText(context);
+  if (path == "/openapi.json") return ApiDocument(context);
   return std::nullopt;
 }
 

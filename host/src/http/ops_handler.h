@@ -6,6 +6,7 @@
 //                 dependency, 503 when any is not
 //   GET /health   /readyz's checks plus a short summary of the counters
 //   GET /metrics  Prometheus text format (ops/metrics.h)
+//   GET /openapi.json  the API as configured now, OpenAPI 3.0 (openapi.h)
 #pragma once
 
 #include <string_view>

@@ -6,12 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "support/http_client.h"
-#include "support/ports.h"
-#include "support/postgres.h"
-#include "support/process.h"
-#include "support/redis_server.h"
-#include "support/wait.h"
+#include "support/gateway_process.h"
 
 namespace mccig {
 namespace {
@@ -22,19 +17,22 @@ const std::string kLibrary = std::string(MCCIG_EXAMPLE_BUILD_DIR) + "/libmccig_v
 const std::string kRoute = "/v1/ingest/vonage/sms";
 
 json VonagePayload(const std::string& id) {
-  return {{"tenant_id", "acme"},       {"msisdn", "447700900001"},
-          {"to", "447700900000"},      {"messageId", id},
-          {"text", "Where is my parcel?"}, {"type", "text"},
+  return {{"tenant_id", "acme"},
+          {"msisdn", "447700900001"},
+          {"to", "447700900000"},
+          {"messageId", id},
+          {"text", "Where is my parcel?"},
+          {"type", "text"},
           {"message-timestamp", "2024-05-01 12:00:00"}};
 }
 
 TEST(ExamplePlugin, PassesThePluginCheckWithItsFixtures) {
   const std::string out = ::testing::TempDir() + "/example-check.out";
   std::remove(out.c_str());
-  const int code = testing::WaitExit(testing::Spawn(
-      {MCCIG_BINARY, "plugin", "check", kLibrary, "--fixtures",
-       std::string(MCCIG_REPO_DIR) + "/examples/vonage_sms/fixtures"},
-      {}, out));
+  const int code = testing::WaitExit(
+      testing::Spawn({MCCIG_BINARY, "plugin", "check", kLibrary, "--fixtures",
+                      std::string(MCCIG_REPO_DIR) + "/examples/vonage_sms/fixtures"},
+                     {}, out));
   const std::string report = testing::ReadFile(out);
   EXPECT_EQ(code, 0) << report;
   EXPECT_NE(report.find("declares vonage_sms 1.0.0: channel sms, routes /v1/ingest/vonage/sms"),
@@ -46,63 +44,43 @@ TEST(ExamplePlugin, PassesThePluginCheckWithItsFixtures) {
 class ExamplePluginInTheHost : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string config = ::testing::TempDir() + "/example-plugin.yaml";
-    std::ofstream(config) << "plugin_dir: " << MCCIG_EXAMPLE_BUILD_DIR << "\n"
-                          << "auth: {mode: none}\n"
-                          << "worker: {concurrency: 1, batch_size: 10}\n"
-                          << "plugins:\n"
-                          << "  - {name: vonage_sms, path: libmccig_vonage_sms.so}\n";
-    const std::string log = ::testing::TempDir() + "/example-plugin.log";
-    std::remove(log.c_str());
-    gateway_ = testing::Spawn({MCCIG_BINARY, "run", "--config", config},
-                              {"PORT=" + std::to_string(port_), "REDIS_URL=" + redis_.url(),
-                               "DATABASE_URL=" + db_.url()},
-                              log);
-    ASSERT_TRUE(testing::WaitUntil([&] {
-      try {
-        return testing::HttpCall(port_, "GET", "/readyz").status == 200;
-      } catch (const std::exception&) {
-        return false;
-      }
-    })) << testing::ReadFile(log);
+    ASSERT_TRUE(gateway_.Start("example-plugin",
+                               std::string("plugin_dir: ") + MCCIG_EXAMPLE_BUILD_DIR + "\n" +
+                                   "auth: {mode: none}\n"
+                                   "worker: {concurrency: 1, batch_size: 10}\n"
+                                   "plugins:\n"
+                                   "  - {name: vonage_sms, path: libmccig_vonage_sms.so}\n"))
+        << gateway_.log();
   }
-  void TearDown() override {
-    if (gateway_ > 0) {
-      kill(gateway_, SIGTERM);
-      EXPECT_EQ(testing::WaitExit(gateway_), 0);
-    }
-  }
+  void TearDown() override { EXPECT_EQ(gateway_.Stop(), 0) << gateway_.log(); }
 
   pqxx::result Rows() {
-    pqxx::connection c(db_.url());
+    pqxx::connection c(gateway_.database().url());
     return pqxx::nontransaction(c).exec(
         "SELECT provider_message_id, channel, content, metadata->>'from', "
         "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
         "raw_metadata->>'api-key' FROM conversation_events ORDER BY provider_message_id");
   }
 
-  testing::RedisServer redis_;
-  testing::TestDatabase db_;
-  uint16_t port_ = testing::FreePort();
-  pid_t gateway_ = -1;
+  testing::GatewayProcess gateway_;
 };
 
 TEST_F(ExamplePluginInTheHost, StoresJsonAndFormWebhooksOnceEach) {
-  const auto json_post = testing::PostJson(port_, kRoute, VonagePayload("0A01"));
+  const auto json_post = testing::PostJson(gateway_.port(), kRoute, VonagePayload("0A01"));
   ASSERT_EQ(json_post.status, 201) << json_post.body;
-  const auto form_post = testing::HttpCall(
-      port_, "POST", kRoute,
-      "msisdn=447700900002&to=447700900000&messageId=0A02&text=Hi+there&api-key=abcd&tenant_id=acme",
-      "application/x-www-form-urlencoded");
+  const auto form_post = testing::HttpCall(gateway_.port(), "POST", kRoute,
+                                           "msisdn=447700900002&to=447700900000&messageId=0A02&"
+                                           "text=Hi+there&api-key=abcd&tenant_id=acme",
+                                           "application/x-www-form-urlencoded");
   ASSERT_EQ(form_post.status, 201) << form_post.body;
-  const auto again = testing::PostJson(port_, kRoute, VonagePayload("0A01"));
+  const auto again = testing::PostJson(gateway_.port(), kRoute, VonagePayload("0A01"));
   EXPECT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.Json()["status"], "duplicate");
   EXPECT_EQ(again.Json()["event_id"], json_post.Json()["event_id"]);
 
   json bad = VonagePayload("0A03");
   bad["message-timestamp"] = "yesterday";
-  const auto refused = testing::PostJson(port_, kRoute, bad);
+  const auto refused = testing::PostJson(gateway_.port(), kRoute, bad);
   EXPECT_EQ(refused.status, 400) << refused.body;
   EXPECT_EQ(refused.Json()["details"][0]["field"], "message-timestamp") << refused.body;
 

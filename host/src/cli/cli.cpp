@@ -26,6 +26,9 @@ commands:
   plugin check LIB.so [--fixtures DIR] [--options JSON]
                            check a plugin library as the host would load it and
                            run its fixtures; exit 1 if any check fails
+  simulate --url URL [--key K --neighbour-key K --admin-token T ...]
+                           play mixed traffic, a duplicate replay, a noisy neighbour
+                           and a forced failure against a live gateway; exit 1 on a failure
   key new                  make an API key (or admin token) and print it with its SHA-256
   key hash                 print the SHA-256 of a key read from standard input
   version                  print the version
@@ -81,6 +84,7 @@ int Main(int argc, char** argv) {
     return Serve(path, Roles{.http = command != "worker", .worker = command != "serve"});
   }
   if (command == "plugin") return PluginCommand({args.begin() + 1, args.end()});
+  if (command == "simulate") return SimulateCommand({args.begin() + 1, args.end()});
   if (command == "key") return KeyCommand({args.begin() + 1, args.end()});
   if (command == "dlq") {
     std::string path = DefaultConfig();

@@ -48,4 +48,7 @@ int DeadLetterCommand(const std::string& config_path, const std::vector<std::str
 // mccig plugin check LIB.so ...: args after "plugin".
 int PluginCommand(const std::vector<std::string>& args);
 
+// mccig simulate --url URL ...: args after "simulate".
+int SimulateCommand(const std::vector<std::string>& args);
+
 }  // namespace mccig::cli

@@ -27,10 +27,9 @@ std::string Describe(const plugins::CheckReport& report) {
 class PluginFixtures : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PluginFixtures, EveryCheckPasses) {
-  const plugins::CheckReport report =
-      plugins::CheckPlugin({.library = testing::BundledPluginPath(GetParam()),
-                            .fixtures_dir = FixturesDir(GetParam())},
-                           log::PluginHostServices());
+  const plugins::CheckReport report = plugins::CheckPlugin(
+      {.library = testing::BundledPluginPath(GetParam()), .fixtures_dir = FixturesDir(GetParam())},
+      log::PluginHostServices());
   EXPECT_TRUE(report.passed()) << Describe(report);
   EXPECT_GE(report.items.size(), 3u + 5u) << "load, declarations, example and at least 5 cases";
 }
@@ -41,11 +40,8 @@ INSTANTIATE_TEST_SUITE_P(All, PluginFixtures, ::testing::ValuesIn(testing::Bundl
 class FixtureCase : public ::testing::Test {
  protected:
   plugins::LoadedPlugin sms_ = testing::LoadBundled("sms");
-  json valid_ = {{"tenant_id", "acme"},
-                 {"From", "+1"},
-                 {"To", "+2"},
-                 {"Body", "hi"},
-                 {"MessageSid", "SM1"}};
+  json valid_ = {
+      {"tenant_id", "acme"}, {"From", "+1"}, {"To", "+2"}, {"Body", "hi"}, {"MessageSid", "SM1"}};
 
   plugins::CheckItem Run(const json& c) {
     return plugins::RunFixtureCase(*sms_.plugin, c, "cases.json");

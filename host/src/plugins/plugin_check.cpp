@@ -29,13 +29,14 @@ std::string JsonVersionText() {
 sdk::Result<sdk::ConversationEvent> Prepare(const sdk::ChannelPlugin& plugin,
                                             std::string_view content_type, std::string_view body) {
   static const int64_t received_ms = *sdk::ParseTimestamp(kFixtureReceiveTime);
-  return ingest::PrepareEvent(plugin,
-                              {.content_type = content_type, .body = body, .received_ms = received_ms});
+  return ingest::PrepareEvent(
+      plugin, {.content_type = content_type, .body = body, .received_ms = received_ms});
 }
 
 json ErrorList(const sdk::Error& error) {
   json errors = json::array();
-  for (const auto& d : error.details) errors.push_back({{"field", d.field}, {"message", d.message}});
+  for (const auto& d : error.details)
+    errors.push_back({{"field", d.field}, {"message", d.message}});
   return errors;
 }
 
@@ -87,7 +88,8 @@ std::string FormEncode(const json& object) {
 CheckItem CheckExamplePayload(const sdk::ChannelPlugin& plugin) {
   const sdk::PluginInfo& info = plugin.Info();
   const json example = ExamplePayload(info);
-  const bool as_json = std::ranges::find(info.accepts, sdk::BodyFormat::kJson) != info.accepts.end();
+  const bool as_json =
+      std::ranges::find(info.accepts, sdk::BodyFormat::kJson) != info.accepts.end();
   const std::string body = as_json ? example.dump() : FormEncode(example);
   const auto event = Prepare(
       plugin, sdk::BodyFormatMediaType(as_json ? sdk::BodyFormat::kJson : sdk::BodyFormat::kForm),
@@ -96,8 +98,9 @@ CheckItem CheckExamplePayload(const sdk::ChannelPlugin& plugin) {
                  .title = "the example payload (the fields' examples) is accepted"};
   if (!event.ok()) {
     item.detail = ErrorLines(event.error());
-    item.detail.push_back("every required field needs a valid example: the console's playground "
-                          "and /openapi.json show this payload");
+    item.detail.push_back(
+        "every required field needs a valid example: the console's playground "
+        "and /openapi.json show this payload");
   }
   return item;
 }
@@ -134,9 +137,8 @@ std::vector<CheckItem> RunFixtures(const sdk::ChannelPlugin& plugin, const std::
 }  // namespace
 
 std::size_t CheckReport::failures() const {
-  return static_cast<std::size_t>(std::ranges::count_if(items, [](const CheckItem& i) {
-    return !i.passed;
-  }));
+  return static_cast<std::size_t>(
+      std::ranges::count_if(items, [](const CheckItem& i) { return !i.passed; }));
 }
 
 CheckItem RunFixtureCase(const sdk::ChannelPlugin& plugin, const json& fixture_case,
@@ -181,7 +183,8 @@ std::vector<CheckItem> RunFixtureFile(const sdk::ChannelPlugin& plugin, const st
   std::ifstream in(path);
   const json file = json::parse(in, nullptr, false);
   if (!in || file.is_discarded() || !file.contains("cases") || !file["cases"].is_array()) {
-    return {CheckItem{.title = name, .detail = {"not a fixture file: expected {\"cases\": [...]}"}}};
+    return {
+        CheckItem{.title = name, .detail = {"not a fixture file: expected {\"cases\": [...]}"}}};
   }
   std::vector<CheckItem> items;
   for (const auto& c : file["cases"]) {

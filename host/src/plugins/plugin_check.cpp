@@ -9,6 +9,7 @@
 #include <mccig/sdk/abi.h>
 #include <mccig/sdk/timestamp.h>
 
+#include "ingest/event_outcome.h"
 #include "ingest/ingest_pipeline.h"
 #include "plugins/plugin_description.h"
 #include "plugins/plugin_loader.h"
@@ -33,11 +34,9 @@ sdk::Result<sdk::ConversationEvent> Prepare(const sdk::ChannelPlugin& plugin,
       plugin, {.content_type = content_type, .body = body, .received_ms = received_ms});
 }
 
+// The error's field details as the API answers them.
 json ErrorList(const sdk::Error& error) {
-  json errors = json::array();
-  for (const auto& d : error.details)
-    errors.push_back({{"field", d.field}, {"message", d.message}});
-  return errors;
+  return ingest::ErrorJson(error).value("details", json::array());
 }
 
 std::vector<std::string> ErrorLines(const sdk::Error& error) {

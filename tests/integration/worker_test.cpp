@@ -34,11 +34,8 @@ namespace {
 
 using nlohmann::json;
 using testing::PostJson;
+using testing::SmsPayload;
 using testing::WaitUntil;
-
-json Sms(const std::string& sid, const std::string& tenant = "acme") {
-  return testing::SmsPayload(sid, tenant);
-}
 
 sdk::ConversationEvent Event(const std::string& sid) {
   sdk::ConversationEvent e;
@@ -155,7 +152,7 @@ class WorkerTest : public ::testing::Test {
 
 TEST_F(WorkerTest, PostBecomesARowWithEveryColumnRight) {
   StartWorker();
-  json body = Sms("SM-ROW1");
+  json body = SmsPayload("SM-ROW1");
   body["Timestamp"] = "2024-05-01T12:00:00Z";
   body["AccountSid"] = "AC1";
   const auto accepted = Post(body);
@@ -183,15 +180,15 @@ TEST_F(WorkerTest, PostBecomesARowWithEveryColumnRight) {
 
 TEST_F(WorkerTest, ReceiveTimeFallbackIsStoredAsNullOccurredAt) {
   StartWorker();
-  ASSERT_EQ(Post(Sms("SM-NOTS")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-NOTS")).status, 201);
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 1; }));
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM conversation_events WHERE occurred_at IS NULL"), 1);
 }
 
 TEST_F(WorkerTest, DuplicatesAndRedeliveriesGiveOneRow) {
   StartWorker();
-  ASSERT_EQ(Post(Sms("SM-DUP")).status, 201);
-  ASSERT_EQ(Post(Sms("SM-DUP")).status, 200);
+  ASSERT_EQ(Post(SmsPayload("SM-DUP")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-DUP")).status, 200);
   // A redelivery of an event already stored (a crash between commit and
   // ack) and the same provider id under a new event id: both no-ops.
   const sdk::ConversationEvent again = Event("SM-DUP");
@@ -206,8 +203,8 @@ TEST_F(WorkerTest, DuplicatesAndRedeliveriesGiveOneRow) {
 
 TEST_F(WorkerTest, SameIdFromTwoTenantsIsTwoRows) {
   StartWorker();
-  ASSERT_EQ(Post(Sms("SM-TEN", "acme")).status, 201);
-  ASSERT_EQ(Post(Sms("SM-TEN", "globex")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-TEN", "acme")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-TEN", "globex")).status, 201);
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 2; }));
   EXPECT_EQ(Get("/v1/internal/events/count?provider_message_id=SM-TEN&tenant_id=globex").Json(),
             (json{{"count", 1}}));
@@ -251,7 +248,7 @@ TEST_F(WorkerTest, OnePoisonEventIsDeadLetteredAndTheRestOfItsBatchStored) {
 
 TEST_F(WorkerTest, SimulatedFailureGoesToTheDeadLetterQueueAndReplayStoresItOnce) {
   StartWorker();
-  const auto accepted = Post(Sms("SM-SIM"), {{"X-Simulate-Failure", "worker"}});
+  const auto accepted = Post(SmsPayload("SM-SIM"), {{"X-Simulate-Failure", "worker"}});
   ASSERT_EQ(accepted.status, 201) << accepted.body;
   ASSERT_TRUE(WaitUntil([&] { return Stats().dead_letters == 1; }));
   EXPECT_EQ(Rows(), 0);
@@ -280,7 +277,7 @@ TEST_F(WorkerTest, SimulatedFailureGoesToTheDeadLetterQueueAndReplayStoresItOnce
 
 TEST_F(WorkerTest, DeadLetterCommandListsAndReplays) {
   StartWorker();
-  ASSERT_EQ(Post(Sms("SM-CLI"), {{"X-Simulate-Failure", "worker"}}).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-CLI"), {{"X-Simulate-Failure", "worker"}}).status, 201);
   ASSERT_TRUE(WaitUntil([&] { return Stats().dead_letters == 1; }));
   const std::string dir = ::testing::TempDir();
   std::ofstream(dir + "/dlq.yaml") << "plugins: []\n";
@@ -308,7 +305,7 @@ TEST_F(WorkerTest, DeadLetterCommandListsAndReplays) {
 TEST_F(WorkerTest, SimulationHeaderIsIgnoredWhenSimulationIsOff) {
   context_.simulation_mode = false;
   StartWorker();
-  ASSERT_EQ(Post(Sms("SM-NOSIM"), {{"X-Simulate-Failure", "worker"}}).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-NOSIM"), {{"X-Simulate-Failure", "worker"}}).status, 201);
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 1; }));
   EXPECT_EQ(Stats().dead_letters, 0);
 }
@@ -356,13 +353,13 @@ TEST_F(WorkerTest, InternalEndpointsNeedTheAdminTokenWhenAuthIsOn) {
 
 TEST_F(WorkerTest, StreamFlushedUnderTheWorkerIsRecreated) {
   StartWorker();
-  ASSERT_EQ(Post(Sms("SM-F1")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-F1")).status, 201);
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 1; }));
   {
     auto lease = pool_->Acquire();
     ASSERT_TRUE(lease.value().Command({"FLUSHALL"}));
   }
-  ASSERT_EQ(Post(Sms("SM-F2")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-F2")).status, 201);
   EXPECT_TRUE(WaitUntil([&] { return Rows() == 2; }));
 }
 
@@ -392,9 +389,9 @@ TEST_F(WorkerTest, ReadyzChecksRedisPostgresMigrationsAndPlugins) {
 
 TEST_F(WorkerTest, HealthSummarisesAndMetricsPassPromtool) {
   StartWorker();
-  ASSERT_EQ(Post(Sms("SM-MET1")).status, 201);
-  ASSERT_EQ(Post(Sms("SM-MET1")).status, 200);
-  ASSERT_EQ(Post(Sms("SM-MET2", "unlisted-tenant")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-MET1")).status, 201);
+  ASSERT_EQ(Post(SmsPayload("SM-MET1")).status, 200);
+  ASSERT_EQ(Post(SmsPayload("SM-MET2", "unlisted-tenant")).status, 201);
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 2 && Drained(); }));
 
   const auto health = Get("/health");
@@ -441,11 +438,11 @@ class WorkerOutageTest : public WorkerTest {
 
 TEST_F(WorkerOutageTest, PostgresStoppedMidRunThenEverythingIsStoredAfterRestart) {
   StartWorker();
-  for (int i = 0; i < 10; ++i) ASSERT_EQ(Post(Sms("SM-A" + std::to_string(i))).status, 201);
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(Post(SmsPayload("SM-A" + std::to_string(i))).status, 201);
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 10; }));
 
   postgres_.Stop("immediate");
-  for (int i = 0; i < 20; ++i) ASSERT_EQ(Post(Sms("SM-B" + std::to_string(i))).status, 201);
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(Post(SmsPayload("SM-B" + std::to_string(i))).status, 201);
   // The worker retries with backoff; nothing is acked, nothing dead-lettered.
   ASSERT_TRUE(WaitUntil([&] { return worker_->stats().retries.load() >= 3; }));
   EXPECT_EQ(Stats().length, 20);

@@ -47,7 +47,7 @@ struct Route {
 
 Route RouteOf(const std::string& uri) {
   Route r{.path = std::string_view(uri).substr(0, uri.find('?'))};
-  r.ingest = After(r.path, "/v1/ingest/");
+  r.ingest = After(r.path, kIngestPrefix);
   if (r.ingest.empty()) r.ingest = After(r.path, "/ingest/");
   return r;
 }

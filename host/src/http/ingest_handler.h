@@ -18,6 +18,9 @@ class HTTPServerRequest;
 
 namespace mccig::http {
 
+// Where plugin routes are served: /v1/ingest/{route} (and the alias /ingest/{route}).
+inline constexpr std::string_view kIngestPrefix = "/v1/ingest/";
+
 // What a batch route adds to a plugin's route: /v1/ingest/{route}/batch.
 inline constexpr std::string_view kBatchSuffix = "/batch";
 

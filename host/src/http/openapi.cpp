@@ -5,6 +5,10 @@
 
 #include <algorithm>
 
+#include "http/ingest_handler.h"
+#include "http/internal_handler.h"
+#include "http/stream_upgrade.h"
+
 namespace mccig::http {
 namespace {
 
@@ -230,12 +234,13 @@ json InternalPaths() {
         {"summary", "put dead letters back on the queue"},
         {"requestBody", {{"required", true}, {"content", JsonContent(replay_body)}}},
         {"responses", {{"200", ok}, {"400", Response("neither id, ids nor all")}}}}}};
-  return {{"/v1/internal/events/count", std::move(count)},
-          {"/v1/internal/dlq", std::move(dlq)},
-          {"/v1/internal/dlq/replay", replay},
-          {"/v1/internal/plugins", Get("internal", "plugins", "the loaded plugins", {{"200", ok}})},
-          {"/v1/internal/tenants", Get("internal", "tenants", "tenants and limits", {{"200", ok}})},
-          {"/v1/internal/stats", Get("internal", "stats", "traffic counters", {{"200", ok}})}};
+  const auto path = [](const char* route) { return std::string(kInternalPrefix) + route; };
+  return {{path("events/count"), std::move(count)},
+          {path("dlq"), std::move(dlq)},
+          {path("dlq/replay"), replay},
+          {path("plugins"), Get("internal", "plugins", "the loaded plugins", {{"200", ok}})},
+          {path("tenants"), Get("internal", "tenants", "tenants and limits", {{"200", ok}})},
+          {path("stats"), Get("internal", "stats", "traffic counters", {{"200", ok}})}};
 }
 
 // Marks every operation under `paths` with `security`.
@@ -288,13 +293,13 @@ json OpenApiDocument(const std::vector<plugins::LoadedPlugin>& plugins, const Ap
     const sdk::PluginInfo& info = loaded.plugin->Info();
     schemas[PayloadSchemaName(info)] = PayloadSchema(info);
     for (const auto& route : info.routes) {
-      ingest["/v1/ingest/" + route] = {
-          {"post", IngestOperation(*loaded.plugin, route, surface.api_keys)}};
-      ingest["/v1/ingest/" + route + "/batch"] = {
+      const std::string path = std::string(kIngestPrefix) + route;
+      ingest[path] = {{"post", IngestOperation(*loaded.plugin, route, surface.api_keys)}};
+      ingest[path + std::string(kBatchSuffix)] = {
           {"post", BatchOperation(info, route, surface.batch_max_events)}};
     }
   }
-  if (surface.stream) ingest["/v1/stream"] = StreamPath();
+  if (surface.stream) ingest[std::string(kStreamPath)] = StreamPath();
   json internal = surface.internal ? InternalPaths() : json::object();
   if (surface.api_keys) {
     Secure(ingest, json::array({{{"ApiKey", json::array()}}, {{"BearerKey", json::array()}}}));

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <random>
+#include <string>
 
 #include <benchmark/benchmark.h>
 
@@ -40,6 +42,9 @@ redis::Pool& SharedPool() {
 }
 
 std::atomic<uint64_t> g_next_id{0};
+// Provider ids unique across runs on one Redis: a rerun within the
+// idempotency TTL would otherwise meet its own earlier ids as duplicates.
+const std::string g_run_prefix = "SM" + std::to_string(std::random_device{}()) + "-";
 
 void BM_Admission(benchmark::State& state) {
   static admission::RedisAdmission admission = [] {
@@ -49,7 +54,7 @@ void BM_Admission(benchmark::State& state) {
   }();
   sdk::ConversationEvent event = SampleEvent(0);
   for (auto _ : state) {
-    event.provider_message_id = "SM" + std::to_string(g_next_id.fetch_add(1));
+    event.provider_message_id = g_run_prefix + std::to_string(g_next_id.fetch_add(1));
     const auto result = admission.Admit(event, {});
     if (result.status != admission::AdmissionStatus::kAccepted) {
       state.SkipWithError(("not accepted: " + result.detail).c_str());

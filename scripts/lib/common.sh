@@ -21,6 +21,7 @@ MCCIG_PACKAGES=(
   libboost-dev libboost-filesystem-dev libpoco-dev libhiredis-dev libpqxx-dev
   libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev
   libssl-dev prometheus-cpp-dev redis-server postgresql prometheus
+  wrk jq curl postgresql-client
 )
 
 log() { printf '\033[1m[mccig]\033[0m %s\n' "$*" >&2; }

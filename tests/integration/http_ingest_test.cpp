@@ -247,6 +247,21 @@ TEST_F(HttpIngestTest, SlowBodyIsCutOffWith408) {
   EXPECT_TRUE(admission_.accepted().empty());
 }
 
+// HTTP/1.1 requires Host (RFC 9112 §3.2): its absence is the client's
+// error, a 400, never a 500; HTTP/1.0 may leave it out and is served.
+TEST_F(HttpIngestTest, AMissingHostIsA400OnHttp11AndServedOnHttp10) {
+  const std::string body = kSms.dump();
+  const std::string rest =
+      "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string http11 = RawExchange(port(), "POST /v1/ingest/sms HTTP/1.1\r\n" + rest);
+  EXPECT_NE(http11.find("HTTP/1.1 400"), std::string::npos) << http11;
+  EXPECT_NE(http11.find("missing_host"), std::string::npos) << http11;
+  EXPECT_TRUE(admission_.accepted().empty());
+  const std::string http10 = RawExchange(port(), "POST /v1/ingest/sms HTTP/1.0\r\n" + rest);
+  EXPECT_NE(http10.find(" 201 "), std::string::npos) << http10;
+}
+
 TEST_F(HttpIngestTest, TooManyOrTooLongHeadersAreRefused) {
   std::string many = "POST /v1/ingest/sms HTTP/1.1\r\nHost: x\r\n";
   for (int i = 0; i < 200; ++i) many += "X-Filler-" + std::to_string(i) + ": y\r\n";

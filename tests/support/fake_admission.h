@@ -20,7 +20,10 @@ class FakeAdmission : public admission::Admission {
       std::span<const admission::AdmissionItem> items) override {
     std::lock_guard lock(mutex_);
     std::vector<admission::AdmissionResult> results;
-    for (const auto& item : items) results.push_back(AdmitOne(*item.event));
+    for (const auto& item : items) {
+      results.push_back(AdmitOne(*item.event));
+      if (item.options.simulate_worker_failure) ++simulated_failures_;
+    }
     ++calls_;
     return results;
   }
@@ -43,6 +46,12 @@ class FakeAdmission : public admission::Admission {
   std::vector<sdk::ConversationEvent> accepted() const {
     std::lock_guard lock(mutex_);
     return accepted_;
+  }
+
+  // How many items asked the worker to fail them (simulation mode).
+  int simulated_failures() const {
+    std::lock_guard lock(mutex_);
+    return simulated_failures_;
   }
 
   // How many AdmitBatch calls (store round trips) were made.
@@ -70,6 +79,7 @@ class FakeAdmission : public admission::Admission {
   std::set<std::tuple<std::string, std::string, std::string>> seen_;
   std::vector<sdk::ConversationEvent> accepted_;
   int calls_ = 0;
+  int simulated_failures_ = 0;
 };
 
 }  // namespace mccig::testing

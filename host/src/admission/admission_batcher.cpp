@@ -12,11 +12,11 @@ AdmissionBatcher::~AdmissionBatcher() {
   Stop();
 }
 
-void AdmissionBatcher::Submit(sdk::ConversationEvent event, Done done) {
+void AdmissionBatcher::Submit(sdk::ConversationEvent event, Done done, AdmitOptions options) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(event), std::move(done)});
+      queue_.push_back(Pending{std::move(event), std::move(done), options});
       wake_.notify_one();
       return;
     }
@@ -51,7 +51,7 @@ void AdmissionBatcher::Run() {
       }
     }
     items.clear();
-    for (const Pending& p : batch) items.push_back({.event = &p.event});
+    for (const Pending& p : batch) items.push_back({.event = &p.event, .options = p.options});
     const std::vector<AdmissionResult> results = admission_.AdmitBatch(items);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i], batch[i].event);
   }

@@ -32,13 +32,14 @@ class AdmissionBatcher {
   AdmissionBatcher(const AdmissionBatcher&) = delete;
   AdmissionBatcher& operator=(const AdmissionBatcher&) = delete;
 
-  void Submit(sdk::ConversationEvent event, Done done);
+  void Submit(sdk::ConversationEvent event, Done done, AdmitOptions options = {});
   void Stop();
 
  private:
   struct Pending {
     sdk::ConversationEvent event;
     Done done;
+    AdmitOptions options;
   };
   void Run();
 

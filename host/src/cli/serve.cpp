@@ -14,6 +14,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "admission/coalescing_admission.h"
 #include "admission/redis_admission.h"
 #include "auth/authenticator.h"
 #include "cli/commands.h"
@@ -92,6 +93,9 @@ namespace {
 
 // Everything one process runs, in construction order (destroyed in
 // reverse: the server and worker stop before what they use goes away).
+// At most this many single requests' events share one admission call.
+constexpr std::size_t kCoalescedBatch = 256;
+
 class Gateway {
  public:
   Gateway(const config::Config& config, std::shared_ptr<const plugins::PluginRegistry> registry,
@@ -101,6 +105,7 @@ class Gateway {
         queue_(pool_),
         queries_(config.database_url),
         admission_(pool_, admission::AdmissionSettings::FromConfig(config)),
+        coalescing_(admission_, kCoalescedBatch),
         tenant_labels_(std::make_shared<ops::TenantLabels>(TenantIds(config))),
         metrics_(tenant_labels_),
         traffic_(tenant_labels_, ingest::NowMs()) {
@@ -109,7 +114,7 @@ class Gateway {
     }
     metrics_.SetPluginsLoaded(static_cast<int>(registry->plugins().size()));
     context_.registry.store(std::move(registry));
-    context_.admission = &admission_;
+    context_.admission = &coalescing_;
     context_.auth = authenticator_.get();
     context_.metrics = &metrics_;
     context_.traffic = &traffic_;
@@ -190,9 +195,10 @@ class Gateway {
 
  private:
   static std::size_t PoolSize(const config::Config& c, Roles roles) {
-    // One lease per request thread, one for the stream's admissions, one per
-    // consumer (its blocking read), one spare.
-    return static_cast<std::size_t>((roles.http ? c.http_threads + 1 : 0) +
+    // One lease per request thread, one each for the request threads' and
+    // the stream's admission batchers, one per consumer (its blocking
+    // read), one spare.
+    return static_cast<std::size_t>((roles.http ? c.http_threads + 2 : 0) +
                                     (roles.worker ? c.worker_concurrency : 0) + 1);
   }
   static std::vector<const char*> ChangedRestartOnly(const config::Config& a,
@@ -217,6 +223,7 @@ class Gateway {
   queue::StreamQueue queue_;
   store::EventQueries queries_;
   admission::RedisAdmission admission_;
+  admission::CoalescingAdmission coalescing_;         // the request threads' admissions
   std::shared_ptr<ops::TenantLabels> tenant_labels_;  // shared by metrics_ and traffic_
   ops::Metrics metrics_;
   ops::Traffic traffic_;

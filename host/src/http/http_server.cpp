@@ -148,6 +148,9 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
         shedding_.server->queuedConnections() > shedding_.queue_depth) {
       return Overloaded();
     }
+    if (request.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1 && !request.has("Host")) {
+      return ErrorReply(400, "missing_host", "an HTTP/1.1 request must carry a Host header");
+    }
     const std::string origin = request.get("Origin", "");
     try {
       if (request.getMethod() == "OPTIONS" && context_.cors.enabled() &&

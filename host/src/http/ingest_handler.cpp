@@ -65,8 +65,12 @@ Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
 
   ingest::Headers headers;
   if (plugin.HasVerifier()) headers = CollectHeaders(request);
+  // Without a Host header (HTTP/1.0 allows that) the URL is host-less and
+  // a provider signature over it fails as a mismatch, not as an error.
+  static const std::string kNoHost;
   const std::string public_url =
-      (context.public_base_url.empty() ? "http://" + request.getHost() : context.public_base_url) +
+      (context.public_base_url.empty() ? "http://" + request.get("Host", kNoHost)
+                                       : context.public_base_url) +
       request.getURI();
   ingest::Caller caller;
   if (context.auth != nullptr) {

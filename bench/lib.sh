@@ -1,0 +1,103 @@
+# bench/lib.sh — shared by the bench/ scripts: a gateway on a generated
+# config, the rows it stored, wrk runs and medians. Source it after
+# scripts/lib/common.sh has started the services (REDIS_URL, DATABASE_URL).
+#
+# bench_write_config FILE PORT [TENANT_YAML...]  the gateway's config: all
+#                        three plugins, warn-level logs, the given tenants,
+#                        and 128 request threads: a thread serves one
+#                        keep-alive connection at a time, and the loads
+#                        below hold up to 100
+# bench_tenant ID KEY CAPACITY REFILL   one tenant entry for the above
+# bench_start_gateway COMMAND CONFIG PORT   `mccig COMMAND` in the background
+#                        (BENCH_GATEWAY: its pid), ready once /healthz answers
+# bench_stop_gateway     SIGTERM and wait (a graceful drain)
+# bench_rows TENANT      its stored rows
+# bench_wait_rows TENANT AT_LEAST  waits until the tenant has that many rows
+#                        and the count has stopped moving; prints the count
+# bench_wrk SCRIPT URL THREADS CONNECTIONS SECONDS  runs a bench/wrk script;
+#                        prints its result line (JSON)
+# bench_gbench_median FILE NAME_PREFIX NAME_PART  items/s of a Google
+#                        Benchmark JSON output: its median aggregate, or the
+#                        median of its runs
+# bench_median           the median of the numbers on stdin
+# bench_rss_kib PID      resident memory
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_GATEWAY=""
+
+bench_tenant() {
+  printf '  - id: %s\n    rate_limit: {capacity: %s, refill_per_second: %s}\n    api_keys_sha256: [%s]\n' \
+    "$1" "$3" "$4" "$(printf '%s' "$2" | sha256sum | cut -d' ' -f1)"
+}
+
+bench_write_config() {
+  local file=$1 port=$2
+  shift 2
+  {
+    cat <<YAML
+server: {listen: "127.0.0.1:$port", threads: 128}
+redis: {url: "$REDIS_URL"}
+postgres: {url: "$DATABASE_URL"}
+log: {level: warn}
+plugin_dir: $MCCIG_BUILD/plugins
+plugins:
+  - {name: sms, path: libmccig_sms.so}
+  - {name: chat, path: libmccig_chat.so}
+  - {name: voice, path: libmccig_voice.so}
+tenants:
+YAML
+    printf '%s\n' "$@"
+  } > "$file"
+}
+
+bench_start_gateway() {
+  "$MCCIG_BUILD/bin/mccig" "$1" --config "$2" &
+  BENCH_GATEWAY=$!
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$3/healthz" >/dev/null && return
+    kill -0 "$BENCH_GATEWAY" 2>/dev/null || die "mccig $1 exited; see its log above"
+    sleep 0.1
+  done
+  die "mccig $1 did not answer /healthz on port $3"
+}
+
+bench_stop_gateway() {
+  [ -n "$BENCH_GATEWAY" ] || return 0
+  kill -TERM "$BENCH_GATEWAY" 2>/dev/null || true
+  wait "$BENCH_GATEWAY" 2>/dev/null || true
+  BENCH_GATEWAY=""
+}
+
+bench_sql() { psql "$DATABASE_URL" -tAc "$1"; }
+bench_rows() { bench_sql "SELECT COUNT(*) FROM conversation_events WHERE tenant_id = '$1'"; }
+
+bench_wait_rows() {
+  local last=-1 now stable=0 deadline=$((SECONDS + 120))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    now=$(bench_rows "$1")
+    if [ "$now" -ge "$2" ] && [ "$now" -eq "$last" ]; then
+      stable=$((stable + 1))
+      [ "$stable" -ge 3 ] && { echo "$now"; return; }
+    else
+      stable=0
+    fi
+    last=$now
+    sleep 0.2
+  done
+  echo "$now"
+}
+
+bench_wrk() {
+  local out
+  out=$(wrk --latency -t "$3" -c "$4" -d "$5s" --timeout 10s -s "$BENCH_DIR/wrk/$1" "$2") ||
+    die "wrk failed: $out"
+  grep '^result: ' <<<"$out" | cut -d' ' -f2- | grep . || die "wrk printed no result: $out"
+}
+
+bench_gbench_median() {  # the median aggregate, or the median of the runs when there is none
+  jq -r --arg b "$2" --arg t "$3" '[.benchmarks[]
+      | select((.name | startswith($b)) and (.name | contains($t)) and ((.aggregate_name // "median") == "median"))
+      | .items_per_second] | sort | .[(length - 1) / 2 | floor]' "$1"
+}
+
+bench_median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+bench_rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }

@@ -91,11 +91,11 @@ void LogRoutes(const plugins::PluginRegistry& registry) {
 
 namespace {
 
-// Everything one process runs, in construction order (destroyed in
-// reverse: the server and worker stop before what they use goes away).
 // At most this many single requests' events share one admission call.
 constexpr std::size_t kCoalescedBatch = 256;
 
+// Everything one process runs, in construction order (destroyed in
+// reverse: the server and worker stop before what they use goes away).
 class Gateway {
  public:
   Gateway(const config::Config& config, std::shared_ptr<const plugins::PluginRegistry> registry,

@@ -13,18 +13,27 @@ AdmissionBatcher::~AdmissionBatcher() {
 }
 
 void AdmissionBatcher::Submit(sdk::ConversationEvent event, Done done, AdmitOptions options) {
+  Enqueue(Pending{.owned = std::move(event), .done = std::move(done), .options = options});
+}
+
+void AdmissionBatcher::SubmitBorrowed(const sdk::ConversationEvent& event, Done done,
+                                      AdmitOptions options) {
+  Enqueue(Pending{.owned = {}, .borrowed = &event, .done = std::move(done), .options = options});
+}
+
+void AdmissionBatcher::Enqueue(Pending pending) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(event), std::move(done), options});
+      queue_.push_back(std::move(pending));
       wake_.notify_one();
       return;
     }
   }
-  done(AdmissionResult{.status = AdmissionStatus::kUnavailable,
-                       .retry_after_ms = 1000,
-                       .detail = "the gateway is stopping"},
-       event);
+  pending.done(AdmissionResult{.status = AdmissionStatus::kUnavailable,
+                               .retry_after_ms = 1000,
+                               .detail = "the gateway is stopping"},
+               pending.event());
 }
 
 void AdmissionBatcher::Stop() {
@@ -51,9 +60,9 @@ void AdmissionBatcher::Run() {
       }
     }
     items.clear();
-    for (const Pending& p : batch) items.push_back({.event = &p.event, .options = p.options});
+    for (const Pending& p : batch) items.push_back({.event = &p.event(), .options = p.options});
     const std::vector<AdmissionResult> results = admission_.AdmitBatch(items);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i], batch[i].event);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i], batch[i].event());
   }
 }
 

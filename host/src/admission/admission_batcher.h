@@ -33,14 +33,19 @@ class AdmissionBatcher {
   AdmissionBatcher& operator=(const AdmissionBatcher&) = delete;
 
   void Submit(sdk::ConversationEvent event, Done done, AdmitOptions options = {});
+  // As Submit, without a copy: `event` must stay alive until `done` runs.
+  void SubmitBorrowed(const sdk::ConversationEvent& event, Done done, AdmitOptions options = {});
   void Stop();
 
  private:
   struct Pending {
-    sdk::ConversationEvent event;
+    sdk::ConversationEvent owned;                      // Submit's copy
+    const sdk::ConversationEvent* borrowed = nullptr;  // SubmitBorrowed's event
     Done done;
     AdmitOptions options;
+    const sdk::ConversationEvent& event() const { return borrowed ? *borrowed : owned; }
   };
+  void Enqueue(Pending pending);
   void Run();
 
   Admission& admission_;

@@ -12,7 +12,7 @@ std::vector<AdmissionResult> CoalescingAdmission::AdmitBatch(std::span<const Adm
   if (items.size() != 1) return inner_.AdmitBatch(items);
   std::promise<AdmissionResult> promise;
   std::future<AdmissionResult> result = promise.get_future();
-  batcher_.Submit(
+  batcher_.SubmitBorrowed(  // the caller's event outlives the wait below
       *items.front().event,
       [&promise](const AdmissionResult& r, const sdk::ConversationEvent&) { promise.set_value(r); },
       items.front().options);

@@ -3,10 +3,8 @@
 # scripts/lib/common.sh has started the services (REDIS_URL, DATABASE_URL).
 #
 # bench_write_config FILE PORT [TENANT_YAML...]  the gateway's config: all
-#                        three plugins, warn-level logs, the given tenants,
-#                        and 128 request threads: a thread serves one
-#                        keep-alive connection at a time, and the loads
-#                        below hold up to 100
+#                        three plugins, warn-level logs, the given tenants;
+#                        the server's defaults otherwise
 # bench_tenant ID KEY CAPACITY REFILL   one tenant entry for the above
 # bench_start_gateway COMMAND CONFIG PORT   `mccig COMMAND` in the background
 #                        (BENCH_GATEWAY: its pid), ready once /healthz answers
@@ -34,7 +32,7 @@ bench_write_config() {
   shift 2
   {
     cat <<YAML
-server: {listen: "127.0.0.1:$port", threads: 128}
+server: {listen: "127.0.0.1:$port"}
 redis: {url: "$REDIS_URL"}
 postgres: {url: "$DATABASE_URL"}
 log: {level: warn}

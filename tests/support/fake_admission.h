@@ -1,8 +1,10 @@
 // fake_admission.h — an in-memory Admission for tests of the HTTP layer and
 // the pipeline. Duplicates are detected per (tenant, channel, provider id);
-// `ForceNext` forces the outcome of the next event. Thread-safe.
+// `ForceNext` forces the outcome of the next event; `Hold` makes calls wait
+// (a slow Redis) until `Release`. Thread-safe.
 #pragma once
 
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -18,6 +20,12 @@ class FakeAdmission : public admission::Admission {
  public:
   std::vector<admission::AdmissionResult> AdmitBatch(
       std::span<const admission::AdmissionItem> items) override {
+    {
+      std::unique_lock gate(gate_mutex_);
+      ++waiting_;
+      gate_.wait(gate, [&] { return !held_; });
+      --waiting_;
+    }
     std::lock_guard lock(mutex_);
     std::vector<admission::AdmissionResult> results;
     for (const auto& item : items) {
@@ -36,6 +44,23 @@ class FakeAdmission : public admission::Admission {
       buckets.push_back({.tenant = t, .capacity = 100, .refill_per_second = 50, .tokens = 100});
     }
     return buckets;
+  }
+
+  void Hold() {
+    std::lock_guard gate(gate_mutex_);
+    held_ = true;
+  }
+  void Release() {
+    {
+      std::lock_guard gate(gate_mutex_);
+      held_ = false;
+    }
+    gate_.notify_all();
+  }
+  // Calls waiting while held.
+  int waiting() const {
+    std::lock_guard gate(gate_mutex_);
+    return waiting_;
   }
 
   void ForceNext(admission::AdmissionResult result) {
@@ -74,6 +99,10 @@ class FakeAdmission : public admission::Admission {
     return {.status = admission::AdmissionStatus::kAccepted};
   }
 
+  mutable std::mutex gate_mutex_;
+  std::condition_variable gate_;
+  bool held_ = false;
+  int waiting_ = 0;
   mutable std::mutex mutex_;
   std::optional<admission::AdmissionResult> next_;
   std::set<std::tuple<std::string, std::string, std::string>> seen_;

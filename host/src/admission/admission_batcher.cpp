@@ -3,10 +3,15 @@
 
 #include <vector>
 
+#include "log/logging.h"
+
 namespace mccig::admission {
 
 AdmissionBatcher::AdmissionBatcher(Admission& admission, std::size_t max_batch)
-    : admission_(admission), max_batch_(max_batch), thread_([this] { Run(); }) {}
+    : admission_(admission), max_batch_(max_batch), thread_([this] {
+        log::NameThisThread("admission");
+        Run();
+      }) {}
 
 AdmissionBatcher::~AdmissionBatcher() {
   Stop();

@@ -14,7 +14,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "admission/coalescing_admission.h"
 #include "admission/redis_admission.h"
 #include "auth/authenticator.h"
 #include "cli/commands.h"
@@ -91,9 +90,6 @@ void LogRoutes(const plugins::PluginRegistry& registry) {
 
 namespace {
 
-// At most this many single requests' events share one admission call.
-constexpr std::size_t kCoalescedBatch = 256;
-
 // Everything one process runs, in construction order (destroyed in
 // reverse: the server and worker stop before what they use goes away).
 class Gateway {
@@ -105,7 +101,6 @@ class Gateway {
         queue_(pool_),
         queries_(config.database_url),
         admission_(pool_, admission::AdmissionSettings::FromConfig(config)),
-        coalescing_(admission_, kCoalescedBatch),
         tenant_labels_(std::make_shared<ops::TenantLabels>(TenantIds(config))),
         metrics_(tenant_labels_),
         traffic_(tenant_labels_, ingest::NowMs()) {
@@ -114,7 +109,7 @@ class Gateway {
     }
     metrics_.SetPluginsLoaded(static_cast<int>(registry->plugins().size()));
     context_.registry.store(std::move(registry));
-    context_.admission = &coalescing_;
+    context_.admission = &admission_;
     context_.auth = authenticator_.get();
     context_.metrics = &metrics_;
     context_.traffic = &traffic_;
@@ -152,8 +147,10 @@ class Gateway {
     server_ = std::make_unique<http::HttpServer>(
         http::ServerOptions{.host = config_.listen_host,
                             .port = config_.port,
+                            .io_threads = config_.http_io_threads,
                             .threads = config_.http_threads,
                             .max_queued = config_.http_max_queued,
+                            .max_connections = config_.http_max_connections,
                             .read_timeout_ms = config_.read_timeout_ms},
         context_);
     server_->Start();
@@ -195,7 +192,7 @@ class Gateway {
 
  private:
   static std::size_t PoolSize(const config::Config& c, Roles roles) {
-    // One lease per request thread, one each for the request threads' and
+    // One lease per handler thread, one each for the HTTP server's and
     // the stream's admission batchers, one per consumer (its blocking
     // read), one spare.
     return static_cast<std::size_t>((roles.http ? c.http_threads + 2 : 0) +
@@ -206,6 +203,10 @@ class Gateway {
     std::vector<const char*> changed;
     if (a.listen_host != b.listen_host || a.port != b.port) changed.push_back("server.listen");
     if (a.http_threads != b.http_threads) changed.push_back("server.threads");
+    if (a.http_io_threads != b.http_io_threads) changed.push_back("server.io_threads");
+    if (a.http_max_connections != b.http_max_connections) {
+      changed.push_back("server.max_connections");
+    }
     if (a.redis_url != b.redis_url) changed.push_back("redis.url");
     if (a.database_url != b.database_url) changed.push_back("postgres.url");
     if (a.auth_mode != b.auth_mode) changed.push_back("auth.mode");
@@ -223,7 +224,6 @@ class Gateway {
   queue::StreamQueue queue_;
   store::EventQueries queries_;
   admission::RedisAdmission admission_;
-  admission::CoalescingAdmission coalescing_;         // the request threads' admissions
   std::shared_ptr<ops::TenantLabels> tenant_labels_;  // shared by metrics_ and traffic_
   ops::Metrics metrics_;
   ops::Traffic traffic_;
@@ -243,13 +243,14 @@ void RaiseDescriptorLimit(const config::Config& config) {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
-  const auto needed = static_cast<rlim_t>(config.stream_max_connections + config.http_threads +
-                                          config.http_max_queued + 64);
-  if (config.stream_enabled && limit.rlim_cur < needed) {
+  const auto needed =
+      static_cast<rlim_t>((config.stream_enabled ? config.stream_max_connections : 0) +
+                          config.http_max_connections + 64);
+  if (limit.rlim_cur < needed) {
     spdlog::warn(
-        "open-file limit {} is below the {} that stream.max_connections {} needs; raise "
-        "it (ulimit -n) or lower stream.max_connections",
-        limit.rlim_cur, needed, config.stream_max_connections);
+        "open-file limit {} is below the {} that server.max_connections {} and "
+        "stream.max_connections {} need; raise it (ulimit -n) or lower them",
+        limit.rlim_cur, needed, config.http_max_connections, config.stream_max_connections);
   }
 }
 

@@ -49,8 +49,10 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   uint16_t port = 8080;
   std::size_t body_limit_bytes = 1 << 20;
-  int http_threads = 16;
-  int http_max_queued = 256;
+  int http_threads = 16;             // handler threads for the routes that block
+  int http_io_threads = 0;           // event-loop threads; 0: one per core
+  int http_max_queued = 4096;        // requests waiting; past it, 503
+  int http_max_connections = 8192;   // open HTTP connections; past it, 503
   int64_t read_timeout_ms = 10'000;  // a request body must arrive within this (408)
   // The gateway's public address as providers call it (scheme://host[:port]),
   // for signature checks behind a proxy; empty: http://<Host header>.

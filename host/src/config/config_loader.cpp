@@ -223,8 +223,8 @@ void ReadListen(Reader& r, const YAML::Node& server, Config& c) {
 void ReadServer(Reader& r, const YAML::Node& root, Config& c) {
   const YAML::Node s = root["server"];
   if (!r.Section(s, "server",
-                 {"listen", "body_limit_bytes", "threads", "max_queued", "public_base_url",
-                  "read_timeout_ms"})) {
+                 {"listen", "body_limit_bytes", "threads", "io_threads", "max_queued",
+                  "max_connections", "public_base_url", "read_timeout_ms"})) {
     return;
   }
   ReadListen(r, s, c);
@@ -240,7 +240,9 @@ void ReadServer(Reader& r, const YAML::Node& root, Config& c) {
   }
   r.Int(s, "server", "body_limit_bytes", c.body_limit_bytes, 1024, int64_t{1} << 30);
   r.Int(s, "server", "threads", c.http_threads, 1, 1024);
+  r.Int(s, "server", "io_threads", c.http_io_threads, 0, 64);
   r.Int(s, "server", "max_queued", c.http_max_queued, 1, 1 << 20);
+  r.Int(s, "server", "max_connections", c.http_max_connections, 1, 1 << 20);
 }
 
 void ReadBulkIngest(Reader& r, const YAML::Node& root, Config& c) {

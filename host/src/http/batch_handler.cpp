@@ -5,9 +5,6 @@
 #include <chrono>
 #include <variant>
 
-#include <Poco/Net/HTTPServerRequest.h>
-
-#include "http/body_reader.h"
 #include "http/credentials.h"
 #include "http/outcome_record.h"
 #include "http/simulation.h"
@@ -94,15 +91,13 @@ struct BatchRequest {
 // media type, size, credentials, headers, shape. A Reply: the refusal.
 std::variant<Reply, BatchRequest> CheckRequest(ServerContext& context,
                                                const sdk::ChannelPlugin& plugin,
-                                               Poco::Net::HTTPServerRequest& request) {
-  if (request.getMethod() != "POST") return MethodNotAllowed("POST");
-  if (auto format = ingest::MatchMediaType(request.getContentType(), kJsonOnly); !format) {
+                                               const Request& request) {
+  if (request.method != "POST") return MethodNotAllowed("POST");
+  if (auto format = ingest::MatchMediaType(request.ContentType(), kJsonOnly); !format) {
     return ErrorReply(format.error());
   }
-  std::string body;
-  if (std::optional<Reply> failed =
-          ReadRequestBody(context, request, context.batch_max_body_bytes, body)) {
-    return std::move(*failed);
+  if (request.body.size() > context.batch_max_body_bytes) {
+    return TooLarge(context.batch_max_body_bytes);
   }
   BatchRequest batch;
   if (context.auth != nullptr) {
@@ -118,7 +113,7 @@ std::variant<Reply, BatchRequest> CheckRequest(ServerContext& context,
   sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
   if (!options) return ErrorReply(options.error());
   batch.options = options.value();
-  sdk::Result<nlohmann::json> events = EventsOf(body);
+  sdk::Result<nlohmann::json> events = EventsOf(request.body);
   if (!events) return ErrorReply(events.error());
   if (events.value().size() > static_cast<std::size_t>(context.batch_max_events)) {
     return TooManyEvents(events.value().size(), context.batch_max_events);
@@ -130,7 +125,7 @@ std::variant<Reply, BatchRequest> CheckRequest(ServerContext& context,
 }  // namespace
 
 Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
-                  Poco::Net::HTTPServerRequest& request) {
+                  const Request& request) {
   std::variant<Reply, BatchRequest> checked = CheckRequest(context, plugin, request);
   if (auto* refusal = std::get_if<Reply>(&checked)) return std::move(*refusal);
   BatchRequest& batch = std::get<BatchRequest>(checked);

@@ -17,15 +17,11 @@
 #include <string>
 
 #include "http/reply.h"
+#include "http/request.h"
 #include "http/server_context.h"
-
-namespace Poco::Net {
-class HTTPServerRequest;
-}
 
 namespace mccig::http {
 
-Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
-                  Poco::Net::HTTPServerRequest& request);
+Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin, const Request& request);
 
 }  // namespace mccig::http

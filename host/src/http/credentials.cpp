@@ -26,8 +26,7 @@ ingest::Caller CallerFor(const auth::Authenticator& auth, std::string key_tenant
       }};
 }
 
-sdk::Result<std::string> KeyTenant(const auth::Authenticator& auth,
-                                   const Poco::Net::HTTPServerRequest& request) {
+sdk::Result<std::string> KeyTenant(const auth::Authenticator& auth, const Request& request) {
   const std::string key = PresentedCredential(request);
   if (key.empty()) return std::string();
   std::optional<std::string> tenant = auth.TenantForKey(key);
@@ -35,12 +34,11 @@ sdk::Result<std::string> KeyTenant(const auth::Authenticator& auth,
   return std::move(*tenant);
 }
 
-sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth,
-                                           const Poco::Net::HTTPServerRequest& request,
+sdk::Result<ingest::Caller> IdentifyCaller(const auth::Authenticator& auth, const Request& request,
                                            std::string plugin_name) {
   sdk::Result<std::string> key_tenant = KeyTenant(auth, request);
   if (!key_tenant) return key_tenant.error();
-  return CallerFor(auth, std::move(key_tenant.value()), TenantFromQuery(request.getURI()),
+  return CallerFor(auth, std::move(key_tenant.value()), TenantFromQuery(request.uri),
                    std::move(plugin_name));
 }
 

@@ -1,57 +1,62 @@
-// http_server.h — the gateway's HTTP listener (Poco HTTPServer).
+// http_server.h — the gateway's HTTP listener: Boost.Beast on Boost.Asio.
 //
-// Routes: POST /v1/ingest/{route} and its alias /ingest/{route}; GET /healthz.
-// Everything else is a JSON 404. A bounded thread pool serves connections and
-// a bounded accept queue holds the rest, so overload queues briefly instead
-// of spawning threads without limit; past shed_queue_depth waiting
-// connections are answered 503 at once. Start/Stop from one thread only.
+// Every connection lives on a small set of event-loop threads (io_threads),
+// so an idle keep-alive connection costs a few kilobytes and no thread, and
+// a request costs no thread switch of its own. A request is read in full
+// (body within its limit and the read deadline) before any handler sees it.
+// Single-event ingest stays on the loop: its event joins one admission
+// batcher, whose round trips to Redis carry the events of every connection
+// that arrived meanwhile. The routes that block (batch, operator views, DLQ,
+// health checks) run on a pool of `threads` handler threads.
+//
+// Overload is answered at once rather than queued: a connection beyond
+// max_connections, or a request while max_queued others wait for admission
+// or a handler thread, gets 503 `overloaded` with Retry-After and is closed.
+// Start/Stop from one thread only.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "http/server_context.h"
 
-namespace Poco {
-class ThreadPool;
-}
-namespace Poco::Net {
-class HTTPServer;
-}
-
 namespace mccig::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: an ephemeral port, see HttpServer::port()
-  int threads = 16;
-  int max_queued = 256;
-  // A request's body must arrive within this (408 otherwise); also Poco's
-  // per-read socket timeout.
+  int io_threads = 0;    // event-loop threads; 0: one per core
+  int threads = 16;      // handler threads for the routes that block
+  // Requests read and not yet answered, past which new ones get 503.
+  int max_queued = 4096;
+  int max_connections = 8192;  // open connections; past it, 503 and close
+  // A request's body must arrive within this (408 otherwise); also the
+  // limit for writing an answer to a client that does not read.
   int64_t read_timeout_ms = 10'000;
-  // More connections waiting than this are answered 503 at once (load
-  // shedding); 0: half of max_queued. Beyond max_queued Poco refuses them.
-  int shed_queue_depth = 0;
+  int64_t keep_alive_timeout_ms = 15'000;  // an idle connection is closed after this
+  std::size_t admission_batch = 256;       // single events per round trip at most
 };
+
+struct ServerState;
 
 class HttpServer {
  public:
+  // Binds at once; throws when the address cannot be bound.
   HttpServer(const ServerOptions& options, ServerContext& context);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   void Start();
-  // Stops accepting, lets requests in flight finish.
+  // Stops accepting, answers the requests in flight, closes every
+  // connection; waits at most read_timeout_ms for slow ones.
   void Stop();
   uint16_t port() const { return port_; }
 
  private:
-  std::unique_ptr<class ReadWatchdog> watchdog_;
-  std::unique_ptr<struct Shedding> shedding_;
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<ServerState> state_;
   uint16_t port_ = 0;
 };
 

@@ -3,13 +3,10 @@
 
 #include <chrono>
 
-#include <Poco/Net/HTTPServerRequest.h>
 #include <spdlog/spdlog.h>
 
 #include "http/batch_handler.h"
-#include "http/body_reader.h"
 #include "http/credentials.h"
-#include "http/read_watchdog.h"
 #include "http/simulation.h"
 #include "ingest/event_outcome.h"
 #include "ingest/ingest_pipeline.h"
@@ -17,11 +14,15 @@
 namespace mccig::http {
 namespace {
 
-ingest::Headers CollectHeaders(const Poco::Net::HTTPServerRequest& request) {
-  ingest::Headers headers;
-  for (const auto& [name, value] : request) headers.emplace_back(name, value);
-  return headers;
-}
+// A single event on its way through admission: what the batcher borrows
+// and the callback needs.
+struct InFlight {
+  IngestTarget target{};
+  sdk::ConversationEvent event{};
+  std::string tenant{};
+  std::function<void(Reply)> done{};
+  std::chrono::steady_clock::time_point submitted{};
+};
 
 }  // namespace
 
@@ -52,26 +53,18 @@ Reply AdmissionReply(const admission::AdmissionResult& result,
 
 namespace {
 
-// The answer to one ingest request for `plugin`; sets `tenant` as soon as
-// the request names one.
-Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
-             Poco::Net::HTTPServerRequest& request, std::string& tenant) {
-  if (request.getMethod() != "POST") return MethodNotAllowed("POST");
-  std::string body;
-  if (std::optional<Reply> failed =
-          ReadRequestBody(context, request, context.body_limit_bytes, body)) {
-    return std::move(*failed);
-  }
-
-  ingest::Headers headers;
-  if (plugin.HasVerifier()) headers = CollectHeaders(request);
+// Everything before admission: the event, or the reply that refuses the
+// request. Sets `tenant` as soon as the request names one.
+std::variant<Reply, sdk::ConversationEvent> Prepare(ServerContext& context,
+                                                    const sdk::ChannelPlugin& plugin,
+                                                    const Request& request, std::string& tenant) {
+  if (request.method != "POST") return MethodNotAllowed("POST");
+  if (request.body.size() > context.body_limit_bytes) return TooLarge(context.body_limit_bytes);
   // Without a Host header (HTTP/1.0 allows that) the URL is host-less and
   // a provider signature over it fails as a mismatch, not as an error.
-  static const std::string kNoHost;
-  const std::string public_url =
-      (context.public_base_url.empty() ? "http://" + request.get("Host", kNoHost)
-                                       : context.public_base_url) +
-      request.getURI();
+  const std::string public_url = (context.public_base_url.empty() ? "http://" + request.Get("Host")
+                                                                  : context.public_base_url) +
+                                 request.uri;
   ingest::Caller caller;
   if (context.auth != nullptr) {
     sdk::Result<ingest::Caller> identified =
@@ -80,61 +73,94 @@ Reply Ingest(ServerContext& context, const sdk::ChannelPlugin& plugin,
     caller = std::move(identified.value());
     tenant = caller.key_tenant;
   }
-  const ingest::IngestRequest ingest_request{.content_type = request.getContentType(),
-                                             .body = body,
-                                             .method = request.getMethod(),
+  const ingest::IngestRequest ingest_request{.content_type = request.ContentType(),
+                                             .body = request.body,
+                                             .method = request.method,
                                              .public_url = public_url,
-                                             .headers = &headers,
+                                             .headers = &request.headers,
                                              .received_ms = ingest::NowMs(),
                                              .caller = context.auth ? &caller : nullptr};
   sdk::Result<sdk::ConversationEvent> event = ingest::PrepareEvent(plugin, ingest_request);
   if (!event) {
     if (event.error().code == "unauthorized") return Unauthorized(event.error().message);
     if (event.error().code == "plugin_error") {
-      spdlog::error("plugin {} failed on {}: {}", plugin.Info().name, request.getURI(),
+      spdlog::error("plugin {} failed on {}: {}", plugin.Info().name, request.uri,
                     event.error().message);
       return ErrorReply(500, "internal_error", "the channel plugin failed; this is a bug");
     }
     return ErrorReply(event.error());
   }
   tenant = event.value().tenant_id;
-  sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
-  if (!options) return ErrorReply(options.error());
-  const auto started = std::chrono::steady_clock::now();
-  const admission::AdmissionResult admitted =
-      context.admission->Admit(event.value(), options.value());
-  if (context.metrics != nullptr) {
-    context.metrics->ObserveAdmission(
-        event.value().tenant_id, ops::OutcomeName(ingest::OutcomeOf(admitted.status)),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  }
-  return AdmissionReply(admitted, event.value());
+  return std::move(event.value());
+}
+
+// The single request's outcome in the operator's traffic view.
+void RecordTraffic(ServerContext& context, const std::string& tenant, const std::string& channel,
+                   const Reply& reply) {
+  if (context.traffic == nullptr) return;
+  const ops::Outcome outcome = ops::OutcomeOfStatus(reply.status);
+  const int64_t retry_after =
+      outcome == ops::Outcome::kRateLimited ? reply.body.value("retry_after_seconds", 0) : 0;
+  context.traffic->Record(tenant, channel, outcome, ingest::NowMs(), retry_after);
 }
 
 }  // namespace
 
-Reply HandleIngest(ServerContext& context, std::string_view route,
-                   Poco::Net::HTTPServerRequest& request, std::string& channel) {
-  const std::shared_ptr<const plugins::PluginRegistry> registry = context.registry.load();
-  const plugins::LoadedPlugin* loaded = registry ? registry->Find(route) : nullptr;
+IngestTarget FindIngestTarget(const ServerContext& context, std::string_view route) {
+  IngestTarget target{.registry = context.registry.load()};
+  if (!target.registry) return target;
+  const plugins::LoadedPlugin* loaded = target.registry->Find(route);
   // No plugin route ends in /batch (the loader refuses it), so this is one.
-  const bool batch = loaded == nullptr && registry && route.ends_with(kBatchSuffix);
-  if (batch) loaded = registry->Find(route.substr(0, route.size() - kBatchSuffix.size()));
-  if (loaded == nullptr) {
+  if (loaded == nullptr && route.ends_with(kBatchSuffix)) {
+    loaded = target.registry->Find(route.substr(0, route.size() - kBatchSuffix.size()));
+    target.batch = loaded != nullptr;
+  }
+  if (loaded != nullptr) {
+    target.plugin = loaded->plugin.get();
+    target.channel = sdk::ChannelName(target.plugin->Info().channel);
+  }
+  return target;
+}
+
+void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher, IngestTarget target,
+                 const Request& request, std::function<void(Reply)> done) {
+  auto flight =
+      std::make_shared<InFlight>(InFlight{.target = std::move(target), .done = std::move(done)});
+  auto refuse = [&](Reply reply) {
+    RecordTraffic(context, flight->tenant, flight->target.channel, reply);
+    flight->done(std::move(reply));
+  };
+  std::variant<Reply, sdk::ConversationEvent> prepared =
+      Prepare(context, *flight->target.plugin, request, flight->tenant);
+  if (auto* refusal = std::get_if<Reply>(&prepared)) return refuse(std::move(*refusal));
+  flight->event = std::move(std::get<sdk::ConversationEvent>(prepared));
+  sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
+  if (!options) return refuse(ErrorReply(options.error()));
+  flight->submitted = std::chrono::steady_clock::now();
+  batcher.SubmitBorrowed(
+      flight->event,
+      [&context, flight](const admission::AdmissionResult& result,
+                         const sdk::ConversationEvent& event) {
+        if (context.metrics != nullptr) {
+          context.metrics->ObserveAdmission(
+              event.tenant_id, ops::OutcomeName(ingest::OutcomeOf(result.status)),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - flight->submitted)
+                  .count());
+        }
+        Reply reply = AdmissionReply(result, event);
+        RecordTraffic(context, flight->tenant, flight->target.channel, reply);
+        flight->done(std::move(reply));
+      },
+      options.value());
+}
+
+Reply HandleIngestBatch(ServerContext& context, const IngestTarget& target, std::string_view route,
+                        const Request& request) {
+  if (target.plugin == nullptr) {
     return ErrorReply(404, "not_found",
                       "no channel plugin serves /v1/ingest/" + std::string(route));
   }
-  channel = sdk::ChannelName(loaded->plugin->Info().channel);
-  if (batch) return HandleBatch(context, *loaded->plugin, request);  // records each event
-  std::string tenant;
-  Reply reply = Ingest(context, *loaded->plugin, request, tenant);
-  if (context.traffic != nullptr) {
-    const ops::Outcome outcome = ops::OutcomeOfStatus(reply.status);
-    const int64_t retry_after =
-        outcome == ops::Outcome::kRateLimited ? reply.body.value("retry_after_seconds", 0) : 0;
-    context.traffic->Record(tenant, channel, outcome, ingest::NowMs(), retry_after);
-  }
-  return reply;
+  return HandleBatch(context, *target.plugin, request);  // records each event
 }
 
 }  // namespace mccig::http

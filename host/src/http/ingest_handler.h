@@ -1,20 +1,23 @@
 // ingest_handler.h — POST /v1/ingest/{route} (and the alias /ingest/{route});
 // /v1/ingest/{route}/batch goes on to batch_handler.h.
 //
-// Reads the body within the limit (413 before reading when Content-Length is
-// over it), runs the ingest pipeline with the route's plugin, hands the event
-// to admission and turns the outcome into the documented status codes.
+// A single event is answered in two halves so that no thread waits for
+// Redis: PrepareIngest runs the ingest pipeline with the route's plugin on
+// the connection's thread, the event then joins the admission batcher's
+// next round trip, and AdmittedReply turns the outcome into the documented
+// status codes. IngestAsync strings the halves together.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 
+#include "admission/admission_batcher.h"
 #include "http/reply.h"
+#include "http/request.h"
 #include "http/server_context.h"
-
-namespace Poco::Net {
-class HTTPServerRequest;
-}
 
 namespace mccig::http {
 
@@ -24,10 +27,25 @@ inline constexpr std::string_view kIngestPrefix = "/v1/ingest/";
 // What a batch route adds to a plugin's route: /v1/ingest/{route}/batch.
 inline constexpr std::string_view kBatchSuffix = "/batch";
 
-// `channel` is set to the served plugin's channel ("sms"), for the caller's
-// request metric; left alone when no plugin serves `route`.
-Reply HandleIngest(ServerContext& context, std::string_view route,
-                   Poco::Net::HTTPServerRequest& request, std::string& channel);
+// The plugin an ingest route names. `registry` keeps it loaded while the
+// request is in flight, even across a reload.
+struct IngestTarget {
+  std::shared_ptr<const plugins::PluginRegistry> registry{};
+  const sdk::ChannelPlugin* plugin = nullptr;  // null: no plugin serves the route
+  bool batch = false;                          // the route's /batch form
+  std::string channel{};                       // "sms"; empty without a plugin
+};
+IngestTarget FindIngestTarget(const ServerContext& context, std::string_view route);
+
+// Answers a single-event request for `target` (a plugin, not its batch):
+// `done` gets the reply once, either at once (refused before admission) or
+// on the batcher's thread, and must not block.
+void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher, IngestTarget target,
+                 const Request& request, std::function<void(Reply)> done);
+
+// The batch route, or the 404 of a route no plugin serves; blocks on Redis.
+Reply HandleIngestBatch(ServerContext& context, const IngestTarget& target, std::string_view route,
+                        const Request& request);
 
 // The reply for an admitted (or refused) event; exposed for tests.
 Reply AdmissionReply(const admission::AdmissionResult& result, const sdk::ConversationEvent& event);

@@ -1,8 +1,6 @@
 // internal_handler.cpp — see internal_handler.h.
 #include "http/internal_handler.h"
 
-#include <Poco/Net/HTTPServerRequest.h>
-
 #include "http/credentials.h"
 #include "http/internal_views.h"
 #include "http/query_params.h"
@@ -54,15 +52,9 @@ Reply ListDeadLetters(ServerContext& context, const Query& q) {
                         {"total", stats ? stats.value().dead_letters : -1}}};
 }
 
-Reply ReplayDeadLetters(ServerContext& context, Poco::Net::HTTPServerRequest& request) {
-  std::string body;
-  std::istream& in = request.stream();
-  char buffer[4096];
-  while (in && body.size() <= kMaxReplayBody) {
-    in.read(buffer, sizeof buffer);
-    body.append(buffer, static_cast<std::size_t>(in.gcount()));
-  }
-  if (body.size() > kMaxReplayBody) return ErrorReply(413, "payload_too_large", "body too large");
+Reply ReplayDeadLetters(ServerContext& context, const Request& request) {
+  const std::string& body = request.body;
+  if (body.size() > kMaxReplayBody) return TooLarge(kMaxReplayBody);
   const nlohmann::json j = nlohmann::json::parse(body.empty() ? "{}" : body, nullptr, false);
   if (!j.is_object()) return ErrorReply(400, "invalid_json", "the body must be a JSON object");
   std::vector<std::string> ids;
@@ -89,8 +81,7 @@ Reply ReplayDeadLetters(ServerContext& context, Poco::Net::HTTPServerRequest& re
 
 }  // namespace
 
-Reply HandleInternal(ServerContext& context, std::string_view path,
-                     Poco::Net::HTTPServerRequest& request) {
+Reply HandleInternal(ServerContext& context, std::string_view path, const Request& request) {
   if (!context.internal_endpoints || context.queue == nullptr || context.queries == nullptr) {
     return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
   }
@@ -103,7 +94,7 @@ Reply HandleInternal(ServerContext& context, std::string_view path,
     }
   }
   const std::string_view route = path.substr(kInternalPrefix.size());
-  const bool get = request.getMethod() == "GET";
+  const bool get = request.method == "GET";
   if (route == "events/count")
     return get ? CountEvents(context, ParseQuery(request)) : MethodNotAllowed("GET");
   if (route == "dlq")
@@ -114,8 +105,8 @@ Reply HandleInternal(ServerContext& context, std::string_view path,
   if (route == "stats")
     return get ? StatsView(context, ParseQuery(request)) : MethodNotAllowed("GET");
   if (route == "dlq/replay") {
-    return request.getMethod() == "POST" ? ReplayDeadLetters(context, request)
-                                         : MethodNotAllowed("POST");
+    return request.method == "POST" ? ReplayDeadLetters(context, request)
+                                    : MethodNotAllowed("POST");
   }
   return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
 }

@@ -14,17 +14,13 @@
 #include <string_view>
 
 #include "http/reply.h"
+#include "http/request.h"
 #include "http/server_context.h"
-
-namespace Poco::Net {
-class HTTPServerRequest;
-}
 
 namespace mccig::http {
 
 inline constexpr std::string_view kInternalPrefix = "/v1/internal/";
 
-Reply HandleInternal(ServerContext& context, std::string_view path,
-                     Poco::Net::HTTPServerRequest& request);
+Reply HandleInternal(ServerContext& context, std::string_view path, const Request& request);
 
 }  // namespace mccig::http

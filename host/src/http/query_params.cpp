@@ -1,17 +1,16 @@
 // query_params.cpp — see query_params.h.
 #include "http/query_params.h"
 
-#include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 
 #include <charconv>
 
 namespace mccig::http {
 
-Query ParseQuery(const Poco::Net::HTTPServerRequest& request) {
+Query ParseQuery(const Request& request) {
   Query q;
   try {
-    for (const auto& [k, v] : Poco::URI(request.getURI()).getQueryParameters()) q[k] = v;
+    for (const auto& [k, v] : Poco::URI(request.uri).getQueryParameters()) q[k] = v;
   } catch (const std::exception&) {
     // A malformed escape: read as no parameters, which each endpoint judges.
   }

@@ -8,16 +8,13 @@
 #include <string>
 
 #include "http/reply.h"
-
-namespace Poco::Net {
-class HTTPServerRequest;
-}
+#include "http/request.h"
 
 namespace mccig::http {
 
 using Query = std::map<std::string, std::string>;
 
-Query ParseQuery(const Poco::Net::HTTPServerRequest& request);
+Query ParseQuery(const Request& request);
 
 // The parameter's value; nullopt when absent or empty.
 std::optional<std::string> Param(const Query& query, const std::string& name);

@@ -3,8 +3,6 @@
 
 #include <unordered_map>
 
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include "ingest/event_outcome.h"
 
 namespace mccig::http {
@@ -43,25 +41,13 @@ Reply ErrorReply(const sdk::Error& error) {
   return Reply{.status = StatusFor(error.code), .body = ingest::ErrorJson(error)};
 }
 
-void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply) {
-  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-  if (!reply.content_type.empty()) {
-    response.setContentType(reply.content_type);
-    for (const auto& [name, value] : reply.headers) response.set(name, value);
-    response.sendBuffer(reply.text.data(), reply.text.size());
-    return;
-  }
-  response.setContentType("application/json");
-  for (const auto& [name, value] : reply.headers) response.set(name, value);
-  if (reply.close) response.setKeepAlive(false);
-  if (reply.body.is_null()) {  // 204 and the like: no body at all
-    response.setContentLength(0);
-    response.send();
-    return;
-  }
-  const std::string body =
-      reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  response.sendBuffer(body.data(), body.size());
+Reply TooLarge(std::size_t limit) {
+  Reply reply =
+      ErrorReply(413, "payload_too_large",
+                 "the body is larger than the limit of " + std::to_string(limit) + " bytes");
+  reply.body["limit_bytes"] = limit;
+  reply.close = true;
+  return reply;
 }
 
 }  // namespace mccig::http

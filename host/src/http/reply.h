@@ -6,16 +6,13 @@
 // status wherever it is raised.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <mccig/sdk/result.h>
 #include <nlohmann/json.hpp>
-
-namespace Poco::Net {
-class HTTPServerResponse;
-}
 
 namespace mccig::http {
 
@@ -38,6 +35,8 @@ Reply MethodNotAllowed(const char* allow);
 // 401 with a WWW-Authenticate challenge.
 Reply Unauthorized(const std::string& message);
 
-void Send(Poco::Net::HTTPServerResponse& response, const Reply& reply);
+// 413 naming the limit; closes the connection (the rest of the body is
+// left unread).
+Reply TooLarge(std::size_t limit_bytes);
 
 }  // namespace mccig::http

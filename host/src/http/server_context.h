@@ -24,8 +24,6 @@ class StreamServer;
 
 namespace mccig::http {
 
-class ReadWatchdog;
-
 struct ServerContext {
   std::atomic<std::shared_ptr<const plugins::PluginRegistry>> registry{};
   admission::Admission* admission = nullptr;  // not owned; outlives the server
@@ -35,7 +33,6 @@ struct ServerContext {
   ops::Metrics* metrics = nullptr;                    // not owned; null: no /metrics
   const worker::WorkerStats* worker_stats = nullptr;  // when this process runs the worker
   CorsPolicy cors{};                                  // disabled unless configured
-  ReadWatchdog* read_watchdog = nullptr;              // set by HttpServer: the body read deadline
   // Null: no authentication at all (auth.mode none, or tests of other parts).
   const auth::Authenticator* auth = nullptr;
   // server.public_base_url; empty: http://<Host header>.

@@ -1,14 +1,8 @@
 // stream_upgrade.cpp — see stream_upgrade.h.
 #include "http/stream_upgrade.h"
 
+#include <strings.h>
 #include <unistd.h>
-
-#include <Poco/Buffer.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/HTTPServerSession.h>
-#include <Poco/String.h>
 
 #include "http/credentials.h"
 #include "stream/stream_server.h"
@@ -16,28 +10,24 @@
 namespace mccig::http {
 namespace {
 
-bool IsUpgrade(const Poco::Net::HTTPServerRequest& request) {
-  return request.getMethod() == "GET" &&
-         Poco::icompare(request.get("Upgrade", ""), "websocket") == 0;
+bool IsUpgrade(const Request& request) {
+  return request.method == "GET" && ::strcasecmp(request.Get("Upgrade").c_str(), "websocket") == 0;
 }
 
 // The request as it came, for the WebSocket layer to answer, followed by
 // whatever the HTTP server read beyond it.
-std::string RawRequest(Poco::Net::HTTPServerRequestImpl& request) {
-  std::string raw = request.getMethod() + " " + request.getURI() + " HTTP/1.1\r\n";
-  for (const auto& [name, value] : request) raw += name + ": " + value + "\r\n";
+std::string RawRequest(const Request& request, std::string_view rest) {
+  std::string raw = request.method + " " + request.uri + " HTTP/1.1\r\n";
+  for (const auto& [name, value] : request.headers) raw += name + ": " + value + "\r\n";
   raw += "\r\n";
-  Poco::Buffer<char> rest(0);
-  request.session().drainBuffer(rest);
-  raw.append(rest.begin(), rest.size());
+  raw += rest;
   return raw;
 }
 
 }  // namespace
 
-std::optional<Reply> HandleStreamUpgrade(ServerContext& context,
-                                         Poco::Net::HTTPServerRequest& request,
-                                         Poco::Net::HTTPServerResponse& response) {
+std::optional<Reply> HandleStreamUpgrade(ServerContext& context, const Request& request, int fd,
+                                         std::string_view rest) {
   if (context.stream == nullptr) {
     return ErrorReply(404, "not_found", "stream ingest is off (stream.enabled)");
   }
@@ -66,14 +56,10 @@ std::optional<Reply> HandleStreamUpgrade(ServerContext& context,
     reply.headers = {{"Retry-After", "1"}};
     return reply;
   }
-  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
-  const int fd = impl ? ::dup(impl->socket().impl()->sockfd()) : -1;
-  if (fd < 0) return ErrorReply(503, "unavailable", "cannot take over the connection");
-  // Poco closes its own descriptor when this request ends; the duplicate
-  // keeps the connection open for the stream server.
-  response.setKeepAlive(false);
-  context.stream->Adopt(fd, RawRequest(*impl), std::move(key_tenant),
-                        TenantFromQuery(request.getURI()));
+  const int duplicate = ::dup(fd);
+  if (duplicate < 0) return ErrorReply(503, "unavailable", "cannot take over the connection");
+  context.stream->Adopt(duplicate, RawRequest(request, rest), std::move(key_tenant),
+                        TenantFromQuery(request.uri));
   return std::nullopt;
 }
 

@@ -6,28 +6,24 @@
 // unknown API key — the same credentials as the ingest API, in the same
 // headers — and 503 when the gateway holds stream.max_connections. Then
 // the socket is duplicated for the stream server, which answers the
-// handshake itself, and this request thread is free again: a connection
-// never holds a request thread.
+// handshake itself on its own event loop.
 #pragma once
 
 #include <optional>
 
 #include "http/reply.h"
+#include "http/request.h"
 #include "http/server_context.h"
-
-namespace Poco::Net {
-class HTTPServerRequest;
-class HTTPServerResponse;
-}  // namespace Poco::Net
 
 namespace mccig::http {
 
 inline constexpr std::string_view kStreamPath = "/v1/stream";
 
-// The refusal to send, or nullopt when the connection was handed over (the
-// caller then sends nothing).
-std::optional<Reply> HandleStreamUpgrade(ServerContext& context,
-                                         Poco::Net::HTTPServerRequest& request,
-                                         Poco::Net::HTTPServerResponse& response);
+// The refusal to send, or nullopt when the connection was handed over: the
+// stream server then owns a duplicate of `fd` and the caller closes its own
+// descriptor without a word (and without shutdown(), which would end the
+// duplicate's connection too). `rest`: bytes read after the request.
+std::optional<Reply> HandleStreamUpgrade(ServerContext& context, const Request& request, int fd,
+                                         std::string_view rest);
 
 }  // namespace mccig::http

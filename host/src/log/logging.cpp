@@ -3,6 +3,8 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <pthread.h>
+
 #include <chrono>
 
 #include <mccig/sdk/timestamp.h>
@@ -78,6 +80,12 @@ void Init(const std::string& level, const std::string& format) {
 
 std::unique_ptr<spdlog::formatter> MakeJsonFormatter() {
   return std::make_unique<JsonFormatter>();
+}
+
+void NameThisThread(const char* name) {
+  char truncated[16] = {};
+  std::snprintf(truncated, sizeof truncated, "%s", name);
+  pthread_setname_np(pthread_self(), truncated);
 }
 
 RequestScope::RequestScope(std::string id) {

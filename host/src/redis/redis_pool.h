@@ -1,7 +1,8 @@
 // redis_pool.h — a fixed pool of blocking hiredis connections.
 //
-// Each request thread leases one connection for the duration of its commands,
-// so the pool is sized like the HTTP thread pool and leasing rarely waits.
+// Each caller (an admission batcher, a handler thread, a worker consumer)
+// leases one connection for the duration of its commands, so the pool is
+// sized to the callers and leasing rarely waits.
 // Connections are made lazily with a connect timeout and carry a command
 // timeout. A connection that fails an I/O operation is dropped, and the next
 // lease reconnects: when Redis comes back the pool heals by itself. While

@@ -1,5 +1,5 @@
 // event_queries.h — the read side the HTTP API needs: how many rows exist
-// for a provider message id. One connection shared by request threads
+// for a provider message id. One connection shared by handler threads
 // under a mutex: these are operator endpoints, not the ingest hot path.
 #pragma once
 

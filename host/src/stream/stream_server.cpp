@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 
+#include "log/logging.h"
 #include "stream/stream_session.h"
 
 namespace mccig::stream {
@@ -17,7 +18,10 @@ StreamServer::StreamServer(http::ServerContext& context, StreamOptions options)
             .options = options,
             .batcher = {*context.admission, options.admission_batch}},
       work_(io_.get_executor()),
-      thread_([this] { io_.run(); }) {}
+      thread_([this] {
+        log::NameThisThread("stream-loop");
+        io_.run();
+      }) {}
 
 StreamServer::~StreamServer() {
   Stop();

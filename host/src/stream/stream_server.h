@@ -1,8 +1,8 @@
 // stream_server.h — WebSocket ingest: the connections /v1/stream hands over.
 //
-// The HTTP server (Poco, a thread per request) authenticates the upgrade
-// request and hands the socket over (Adopt); from then on the connection
-// lives here, on one Boost.Asio event loop driving Boost.Beast WebSocket
+// The HTTP server authenticates the upgrade request and hands the socket
+// over (Adopt); from then on the connection lives here, on its own
+// Boost.Asio event loop driving Boost.Beast WebSocket
 // streams, so an idle connection costs a few kilobytes and no thread.
 // Events are validated on the loop thread and admitted through one
 // AdmissionBatcher shared by every connection: under load, the events of

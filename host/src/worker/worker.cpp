@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "log/logging.h"
+
 namespace mccig::worker {
 
 std::string ConsumerName(int index) {
@@ -27,7 +29,10 @@ void Worker::Start() {
                                                     options_, stats_, stop_));
   }
   for (auto& consumer : consumers_) {
-    threads_.emplace_back([c = consumer.get()] { c->Run(); });
+    threads_.emplace_back([c = consumer.get(), i = threads_.size()] {
+      log::NameThisThread(("worker-" + std::to_string(i)).c_str());
+      c->Run();
+    });
   }
   spdlog::info("worker: {} consumers on queue:conversations (batch {}, visibility {} ms)",
                options_.concurrency, options_.batch_size, options_.visibility_timeout_ms);

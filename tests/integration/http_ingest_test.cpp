@@ -218,6 +218,43 @@ std::string RawExchange(uint16_t port, const std::string& head,
   return answer;
 }
 
+// curl and most HTTP clients send Expect: 100-continue before a large body
+// and wait for the interim answer; pipelined requests are answered in order.
+TEST_F(HttpIngestTest, ExpectContinueAndPipelinedRequestsAreServed) {
+  const std::string body = kSms.dump();
+  std::string interim;
+  const std::string answer =
+      RawExchange(port(),
+                  "POST /v1/ingest/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n",
+                  [&](Poco::Net::StreamSocket& s) {
+                    char buffer[64];
+                    const int n = s.receiveBytes(buffer, sizeof buffer);
+                    interim.assign(buffer, n > 0 ? n : 0);
+                    s.sendBytes(body.data(), static_cast<int>(body.size()));
+                  });
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_NE(answer.find("HTTP/1.1 201"), std::string::npos) << answer;
+
+  std::string pipelined;
+  for (const char* sid : {"SM-pipe-1", "SM-pipe-2"}) {
+    nlohmann::json event = kSms;
+    event["MessageSid"] = sid;
+    const std::string b = event.dump();
+    pipelined += "POST /v1/ingest/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                 std::string(sid == std::string("SM-pipe-2") ? "Connection: close\r\n" : "") +
+                 "Content-Length: " + std::to_string(b.size()) + "\r\n\r\n" + b;
+  }
+  const std::string both = RawExchange(port(), pipelined);
+  const auto first = both.find("SM-pipe-1");
+  const auto second = both.find("SM-pipe-2");
+  ASSERT_NE(first, std::string::npos) << both;
+  ASSERT_NE(second, std::string::npos) << both;
+  EXPECT_LT(first, second);
+  EXPECT_EQ(admission_.accepted().size(), 3u);
+}
+
 TEST_F(HttpIngestTest, SlowBodyIsCutOffWith408) {
   const auto start = std::chrono::steady_clock::now();
   std::atomic<bool> done{false};

@@ -413,6 +413,36 @@ TEST(HttpOverload, RequestsBeyondMaxQueuedGet503AndTheWaitingOneIsServed) {
   server.Stop();
 }
 
+// Stop finishes what it has taken: a request waiting for admission when
+// the server stops is still answered (and its connection then closed);
+// nothing new is accepted.
+TEST(HttpStop, AnswersTheRequestInFlightThenRefusesConnections) {
+  testing::FakeAdmission admission;
+  http::ServerContext context;
+  context.registry.store(testing::BundledRegistry());
+  context.admission = &admission;
+  http::HttpServer server(http::ServerOptions{.port = 0, .threads = 2}, context);
+  server.Start();
+  const uint16_t port = server.port();
+  admission.Hold();
+  testing::HttpResult in_flight;
+  std::thread client([&] { in_flight = PostJson(port, "/v1/ingest/sms", kSms); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (admission.waiting() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(admission.waiting(), 1);
+  std::thread stopper([&] { server.Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  admission.Release();
+  client.join();
+  stopper.join();
+  EXPECT_EQ(in_flight.status, 201) << in_flight.body;
+  EXPECT_EQ(in_flight.headers["Connection"], "close");
+  EXPECT_EQ(admission.accepted().size(), 1u);
+  EXPECT_THROW(PostJson(port, "/v1/ingest/sms", kSms), std::exception);
+}
+
 TEST_F(HttpIngestTest, RequestIdIsEchoedOrMade) {
   auto given = HttpCall(port(), "GET", "/healthz", "", "", {{"X-Request-Id", "abc-123"}});
   EXPECT_EQ(given.headers["X-Request-Id"], "abc-123");

@@ -61,20 +61,22 @@ std::size_t BodyLimit(const ServerContext& context, const Route& route) {
 // The whole answer, head and body, into `out` (reusing its capacity): one
 // buffer and one write per answer.
 void Serialize(const Reply& reply, bool http11, bool keep_alive, std::string& out) {
+  const auto status = static_cast<unsigned>(reply.status);
   std::string body;
-  if (!reply.content_type.empty()) {
+  if (status == 204) {
+    // RFC 9110 §15.3.5: no body, and no Content-Length either (§8.6).
+  } else if (!reply.content_type.empty()) {
     body = reply.text;
   } else if (!reply.body.is_null()) {
     body = reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  const auto status = static_cast<unsigned>(reply.status);
   out.clear();
   out.append(http11 ? "HTTP/1.1 " : "HTTP/1.0 ").append(std::to_string(status)).append(" ");
   const auto reason = bhttp::obsolete_reason(bhttp::int_to_status(status));
   out.append(reason.data(), reason.size());
   out.append("\r\nServer: mccig\r\nContent-Type: ");
   out.append(reply.content_type.empty() ? "application/json" : reply.content_type);
-  out.append("\r\nContent-Length: ").append(std::to_string(body.size()));
+  if (status != 204) out.append("\r\nContent-Length: ").append(std::to_string(body.size()));
   for (const auto& [name, value] : reply.headers) {
     out.append("\r\n").append(name).append(": ").append(value);
   }
@@ -195,7 +197,7 @@ void Connection::ReadBody() {
 
 void Connection::OnBody(beast::error_code ec) {
   body_deadline_.cancel();
-  if (body_timed_out_) return Answer(Incomplete(state_.options.read_timeout_ms));
+  if (ec && body_timed_out_) return Answer(Incomplete(state_.options.read_timeout_ms));
   if (ec == bhttp::error::body_limit) return Answer(TooLarge(body_limit_));
   if (ec == bhttp::error::partial_message)
     return Answer(Incomplete(state_.options.read_timeout_ms));

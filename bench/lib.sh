@@ -19,6 +19,10 @@
 #                        median of its runs
 # bench_median           the median of the numbers on stdin
 # bench_rss_kib PID      resident memory
+# bench_cpu_ticks PID [THREAD_NAME]  CPU time used so far (user + system,
+#                        clock ticks) by the process, or by its threads of
+#                        that name (the gateway names them: http-loop,
+#                        admission, worker-N, stream-loop)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_GATEWAY=""
 
@@ -99,3 +103,13 @@ bench_gbench_median() {  # the median aggregate, or the median of the runs when 
 
 bench_median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 bench_rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+bench_cpu_ticks() {
+  local task ticks=0
+  for task in /proc/"$1"/task/*; do
+    if [ -z "${2:-}" ] || [[ "$(cat "$task/comm" 2>/dev/null)" == $2* ]]; then
+      # utime and stime, counted from after the ")" that ends the name
+      ticks=$((ticks + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0)))
+    fi
+  done
+  echo "$ticks"
+}

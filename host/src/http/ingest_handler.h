@@ -2,10 +2,10 @@
 // /v1/ingest/{route}/batch goes on to batch_handler.h.
 //
 // A single event is answered in two halves so that no thread waits for
-// Redis: PrepareIngest runs the ingest pipeline with the route's plugin on
+// Redis (IngestAsync): the ingest pipeline runs with the route's plugin on
 // the connection's thread, the event then joins the admission batcher's
-// next round trip, and AdmittedReply turns the outcome into the documented
-// status codes. IngestAsync strings the halves together.
+// next round trip, and AdmissionReply turns the outcome into the documented
+// status codes.
 #pragma once
 
 #include <functional>

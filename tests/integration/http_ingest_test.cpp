@@ -443,6 +443,26 @@ TEST(HttpStop, AnswersTheRequestInFlightThenRefusesConnections) {
   EXPECT_THROW(PostJson(port, "/v1/ingest/sms", kSms), std::exception);
 }
 
+// The simulation header travels with its event through the shared
+// admission batcher; a bad value is refused before admission.
+TEST_F(HttpIngestTest, SimulationHeaderReachesAdmissionWithItsEvent) {
+  context_.simulation_mode = true;
+  const auto simulated = HttpCall(port(), "POST", "/v1/ingest/sms", kSms.dump(), "application/json",
+                                  {{"X-Simulate-Failure", "worker"}});
+  EXPECT_EQ(simulated.status, 201) << simulated.body;
+  nlohmann::json plain = kSms;
+  plain["MessageSid"] = "SM-plain";
+  EXPECT_EQ(PostJson(port(), "/v1/ingest/sms", plain).status, 201);
+  EXPECT_EQ(admission_.simulated_failures(), 1) << "only the marked event";
+  nlohmann::json other = kSms;
+  other["MessageSid"] = "SM-bad-header";
+  const auto bad = HttpCall(port(), "POST", "/v1/ingest/sms", other.dump(), "application/json",
+                            {{"X-Simulate-Failure", "sometimes"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(admission_.accepted().size(), 2u);
+  context_.simulation_mode = false;
+}
+
 TEST_F(HttpIngestTest, RequestIdIsEchoedOrMade) {
   auto given = HttpCall(port(), "GET", "/healthz", "", "", {{"X-Request-Id", "abc-123"}});
   EXPECT_EQ(given.headers["X-Request-Id"], "abc-123");

@@ -3,6 +3,8 @@
 
 #include <strings.h>
 
+#include <stdexcept>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -24,6 +26,13 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 namespace {
+
+admission::Admission& AdmissionOf(const ServerContext& context) {
+  if (context.admission == nullptr) {
+    throw std::invalid_argument("the HTTP server needs ServerContext::admission");
+  }
+  return *context.admission;
+}
 
 constexpr std::size_t kHeaderLimitBytes = 16 * 1024;
 constexpr std::size_t kMaxHeaderFields = 100;
@@ -106,7 +115,7 @@ ServerState::ServerState(ServerContext& context, const ServerOptions& options)
       work(io.get_executor()),
       acceptor(asio::make_strand(io)),
       accept_retry(acceptor.get_executor()),
-      batcher(*context.admission, options.admission_batch),
+      batcher(AdmissionOf(context), options.admission_batch),
       handlers(static_cast<std::size_t>(std::max(1, options.threads))) {}
 
 Connection::Connection(ServerState& state, asio::ip::tcp::socket socket, bool over_limit)

@@ -43,7 +43,8 @@ struct ServerState;
 
 class HttpServer {
  public:
-  // Binds at once; throws when the address cannot be bound.
+  // Binds at once; throws when the address cannot be bound or `context`
+  // has no admission.
   HttpServer(const ServerOptions& options, ServerContext& context);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

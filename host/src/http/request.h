@@ -14,11 +14,11 @@
 namespace mccig::http {
 
 struct Request {
-  std::string method;
-  std::string uri;  // the request target as sent: path and query
+  std::string method{};
+  std::string uri{};  // the request target as sent: path and query
   bool http11 = true;
-  ingest::Headers headers;  // in arrival order
-  std::string body;
+  ingest::Headers headers{};  // in arrival order
+  std::string body{};
 
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
   std::string Get(std::string_view name, const std::string& fallback = {}) const {

@@ -88,16 +88,14 @@ struct BatchRequest {
 };
 
 // The whole-request checks, in the order a client fixes them: method,
-// media type, size, credentials, headers, shape. A Reply: the refusal.
+// media type, credentials, headers, shape (the server has refused a body
+// over batch.max_body_bytes already). A Reply: the refusal.
 std::variant<Reply, BatchRequest> CheckRequest(ServerContext& context,
                                                const sdk::ChannelPlugin& plugin,
                                                const Request& request) {
   if (request.method != "POST") return MethodNotAllowed("POST");
   if (auto format = ingest::MatchMediaType(request.ContentType(), kJsonOnly); !format) {
     return ErrorReply(format.error());
-  }
-  if (request.body.size() > context.batch_max_body_bytes) {
-    return TooLarge(context.batch_max_body_bytes);
   }
   BatchRequest batch;
   if (context.auth != nullptr) {

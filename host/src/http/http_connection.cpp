@@ -69,13 +69,13 @@ std::size_t BodyLimit(const ServerContext& context, const Route& route) {
 
 // The whole answer, head and body, into `out` (reusing its capacity): one
 // buffer and one write per answer.
-void Serialize(const Reply& reply, bool http11, bool keep_alive, std::string& out) {
+void Serialize(Reply& reply, bool http11, bool keep_alive, std::string& out) {
   const auto status = static_cast<unsigned>(reply.status);
   std::string body;
   if (status == 204) {
     // RFC 9110 §15.3.5: no body, and no Content-Length either (§8.6).
   } else if (!reply.content_type.empty()) {
-    body = reply.text;
+    body = std::move(reply.text);
   } else if (!reply.body.is_null()) {
     body = reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
@@ -232,18 +232,14 @@ void Connection::Serve() {
   counted_ = true;
   if (std::optional<Reply> early = Screen(state_.context, request_)) return Answer(*early);
   auto self = shared_from_this();
-  auto answer_later = [self](Reply reply, std::string channel) {
-    asio::post(self->executor(), [self, reply = std::move(reply), channel]() mutable {
-      self->Answer(std::move(reply), std::move(channel));
-    });
-  };
   if (!route_.ingest.empty()) {
     IngestTarget target = FindIngestTarget(state_.context, route_.ingest);
     if (target.plugin != nullptr && !target.batch) {
       try {
-        IngestAsync(state_.context, state_.batcher, target, request_,
-                    [answer_later, channel = target.channel](Reply reply) {
-                      answer_later(std::move(reply), channel);
+        std::string channel = target.channel;
+        IngestAsync(state_.context, state_.batcher, executor(), std::move(target), request_,
+                    [self, channel = std::move(channel)](Reply reply) {
+                      self->Answer(std::move(reply), channel);
                     });
       } catch (const std::exception& e) {
         spdlog::error("{} {} failed: {}", request_.method, route_.path, e.what());
@@ -252,11 +248,13 @@ void Connection::Serve() {
       return;
     }
   }
-  asio::post(state_.handlers, [self, answer_later] {
+  asio::post(state_.handlers, [self] {
     const log::RequestScope scope(self->request_id_);
     std::string channel;
     Reply reply = Dispatch(self->state_.context, self->route_, self->request_, channel);
-    answer_later(std::move(reply), std::move(channel));
+    asio::post(self->executor(), [self, reply = std::move(reply), channel]() mutable {
+      self->Answer(std::move(reply), std::move(channel));
+    });
   });
 }
 

@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include <boost/asio/post.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include "http/batch_handler.h"
@@ -59,7 +61,6 @@ std::variant<Reply, sdk::ConversationEvent> Prepare(ServerContext& context,
                                                     const sdk::ChannelPlugin& plugin,
                                                     const Request& request, std::string& tenant) {
   if (request.method != "POST") return MethodNotAllowed("POST");
-  if (request.body.size() > context.body_limit_bytes) return TooLarge(context.body_limit_bytes);
   // Without a Host header (HTTP/1.0 allows that) the URL is host-less and
   // a provider signature over it fails as a mismatch, not as an error.
   const std::string public_url = (context.public_base_url.empty() ? "http://" + request.Get("Host")
@@ -122,8 +123,9 @@ IngestTarget FindIngestTarget(const ServerContext& context, std::string_view rou
   return target;
 }
 
-void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher, IngestTarget target,
-                 const Request& request, std::function<void(Reply)> done) {
+void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher,
+                 boost::asio::any_io_executor executor, IngestTarget target, const Request& request,
+                 std::function<void(Reply)> done) {
   auto flight =
       std::make_shared<InFlight>(InFlight{.target = std::move(target), .done = std::move(done)});
   auto refuse = [&](Reply reply) {
@@ -139,17 +141,21 @@ void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher, I
   flight->submitted = std::chrono::steady_clock::now();
   batcher.SubmitBorrowed(
       flight->event,
-      [&context, flight](const admission::AdmissionResult& result,
-                         const sdk::ConversationEvent& event) {
-        if (context.metrics != nullptr) {
-          context.metrics->ObserveAdmission(
-              event.tenant_id, ops::OutcomeName(ingest::OutcomeOf(result.status)),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - flight->submitted)
-                  .count());
-        }
-        Reply reply = AdmissionReply(result, event);
-        RecordTraffic(context, flight->tenant, flight->target.channel, reply);
-        flight->done(std::move(reply));
+      [&context, flight, executor](const admission::AdmissionResult& result,
+                                   const sdk::ConversationEvent&) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - flight->submitted)
+                .count();
+        boost::asio::post(executor, [&context, flight, result, seconds] {
+          const sdk::ConversationEvent& event = flight->event;
+          if (context.metrics != nullptr) {
+            context.metrics->ObserveAdmission(
+                event.tenant_id, ops::OutcomeName(ingest::OutcomeOf(result.status)), seconds);
+          }
+          Reply reply = AdmissionReply(result, event);
+          RecordTraffic(context, flight->tenant, flight->target.channel, reply);
+          flight->done(std::move(reply));
+        });
       },
       options.value());
 }

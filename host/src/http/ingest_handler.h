@@ -14,6 +14,10 @@
 #include <string_view>
 #include <variant>
 
+#include <boost/asio/any_io_executor.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
 #include "admission/admission_batcher.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -38,10 +42,14 @@ struct IngestTarget {
 IngestTarget FindIngestTarget(const ServerContext& context, std::string_view route);
 
 // Answers a single-event request for `target` (a plugin, not its batch):
-// `done` gets the reply once, either at once (refused before admission) or
-// on the batcher's thread, and must not block.
-void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher, IngestTarget target,
-                 const Request& request, std::function<void(Reply)> done);
+// `done` gets the reply once, either at once (refused before admission) or,
+// once admitted, on `executor`. The admission thread only posts: the reply,
+// the metrics and the event's release all happen on `executor`, so the one
+// thread every connection's admissions go through does no per-event work
+// beyond the round trip.
+void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher,
+                 boost::asio::any_io_executor executor, IngestTarget target, const Request& request,
+                 std::function<void(Reply)> done);
 
 // The batch route, or the 404 of a route no plugin serves; blocks on Redis.
 Reply HandleIngestBatch(ServerContext& context, const IngestTarget& target, std::string_view route,

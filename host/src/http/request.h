@@ -18,7 +18,7 @@ struct Request {
   std::string uri{};  // the request target as sent: path and query
   bool http11 = true;
   ingest::Headers headers{};  // in arrival order
-  std::string body{};
+  std::string body{};         // within its route's limit: the server refuses larger ones (413)
 
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
   std::string Get(std::string_view name, const std::string& fallback = {}) const {

@@ -2,8 +2,10 @@
 // beside the ceiling: a raw COPY of the same rows into a table of the same
 // shape (same keys and indexes), in one transaction.
 //
-// Each iteration queues kEvents events (~700 bytes each, timing paused),
-// starts the worker, and times until every entry is stored and acked. The
+// Each iteration queues kEvents events (~700 bytes each, timing paused), in
+// entries of range(1) events each (1: one admission call per event, the
+// worst case; 1000: a full batch per call), starts range(0) consumers, and
+// times until every entry is stored and acked. The
 // worker's rate includes everything the ceiling leaves out: XREADGROUP,
 // decoding, ON CONFLICT checks, one commit per batch, the ack script.
 // Needs REDIS_URL and DATABASE_URL; bench/run_worker starts both.
@@ -61,7 +63,9 @@ struct Fixture {
   // than kEvents is an error.
   void Reset() {
     auto lease = pool.Acquire();
-    if (!lease || !lease.value().Command({"DEL", queue::kStreamKey})) std::exit(2);
+    if (!lease || !lease.value().Command({"DEL", queue::kStreamKey, queue::kQueuedEventsKey})) {
+      std::exit(2);
+    }
     pqxx::connection c(database_url);
     pqxx::nontransaction(c).exec("TRUNCATE conversation_events, bench_copy_ceiling");
     pqxx::nontransaction(c).exec("VACUUM ANALYZE conversation_events");
@@ -73,17 +77,26 @@ struct Fixture {
     return out;
   }
 
-  void Enqueue(const std::vector<sdk::ConversationEvent>& events) {
+  // Entries of `per_entry` events, as admission calls of that size leave them.
+  void Enqueue(const std::vector<sdk::ConversationEvent>& events, std::size_t per_entry) {
     auto lease = pool.Acquire();
-    std::vector<std::string> encoded;
-    for (const auto& e : events) encoded.push_back(queue::EncodeEvent(e));
-    for (std::size_t i = 0; i < encoded.size(); i += 1000) {
-      std::vector<std::vector<std::string_view>> commands;
-      for (std::size_t j = i; j < std::min(encoded.size(), i + 1000); ++j) {
-        commands.push_back({"XADD", queue::kStreamKey, "*", "event", encoded[j]});
-      }
-      if (!lease.value().Pipeline(commands)) std::exit(2);
+    std::vector<std::string> entries;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (i % per_entry == 0) entries.emplace_back();
+      if (!entries.back().empty()) entries.back() += '\n';
+      entries.back() += queue::EncodeEvent(events[i]);
     }
+    const std::string count = std::to_string(events.size());
+    std::vector<std::vector<std::string_view>> commands = {
+        {"INCRBY", queue::kQueuedEventsKey, count}};
+    for (const std::string& entry : entries) {
+      commands.push_back({"XADD", queue::kStreamKey, "*", queue::kEventsField, entry});
+      if (commands.size() == 1000) {
+        if (!lease.value().Pipeline(commands)) std::exit(2);
+        commands.clear();
+      }
+    }
+    if (!commands.empty() && !lease.value().Pipeline(commands)) std::exit(2);
   }
 
   bool Drained() {
@@ -104,7 +117,7 @@ void BM_WorkerDrain(benchmark::State& state) {
   options.block_ms = 50;
   for (auto _ : state) {
     f.Reset();
-    f.Enqueue(f.Events());
+    f.Enqueue(f.Events(), static_cast<std::size_t>(state.range(1)));
     const std::string url = f.database_url;
     worker::Worker worker(
         f.queue, [url] { return std::make_unique<store::PgEventStore>(url); }, options);
@@ -148,8 +161,7 @@ void BM_CopyCeiling(benchmark::State& state) {
 }
 
 BENCHMARK(BM_WorkerDrain)
-    ->Arg(1)
-    ->Arg(2)
+    ->ArgsProduct({{1, 2}, {1, 1000}})
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);

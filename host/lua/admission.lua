@@ -2,14 +2,16 @@
 -- atomically, in one round trip.
 --
 -- KEYS[1]              the queue stream      queue:conversations
--- KEYS[2 .. 1+B]       one token bucket per tenant in the call
+-- KEYS[2]              the count of events queued
+--                                            queued:{queue:conversations}
+-- KEYS[3 .. 2+B]       one token bucket per tenant in the call
 --                                            bucket:{queue:conversations}:<tenant>
--- KEYS[2+B .. 1+B+N]   one idempotency key per event, in event order
+-- KEYS[3+B .. 2+B+N]   one idempotency key per event, in event order
 --                      idem:{queue:conversations}:<tenant>:<channel>:<provider id>
 -- ARGV[1] B (buckets)   ARGV[2] idempotency TTL (s)
 -- then per bucket b:    capacity, refill per second
 -- then per event:       bucket number (1-based), event id, the encoded event,
---                       '1' to mark the entry for a simulated worker failure
+--                       '1' to mark the event for a simulated worker failure
 --
 -- Returns three values per event, in order: status, detail, remaining tokens.
 --   status 0 accepted: the event is in the stream and its key is claimed;
@@ -18,16 +20,24 @@
 --            batch included);
 --          2 rate limited: nothing claimed, so a later retry is judged afresh;
 --            detail is the wait in ms until a token is back;
---          3 not stored (the XADD failed, e.g. out of memory): nothing claimed;
---            detail is Redis's error. Every later event of the call gets it too.
+--          3 not stored (an XADD failed, e.g. out of memory): detail is
+--            Redis's error. Then every event of the call gets it, and the
+--            call changes nothing: its claims are released, its entries
+--            deleted, no token is spent.
 -- Events are judged in order against their tenant's bucket, so a batch over
 -- the limit accepts its first events and refuses the rest.
+--
+-- The accepted events of a call go into ONE stream entry, field "events",
+-- one encoded event per line (encoded events hold no raw newline): one XADD
+-- per call rather than per event, and one entry for the worker to read and
+-- acknowledge. Events marked for a simulated failure get an entry of their
+-- own, marked "simulate" "failure". KEYS[2] counts the events in the stream
+-- (the stream's own length counts entries); the worker's ack.lua and
+-- dead_letter.lua take them off again.
 -- A refusal never leaves a claim behind: out of tokens, the key is only read
--- (GET), never set; a failed XADD releases the claim it just made. Every key
--- shares the slot of the stream ({queue:conversations} hashes like the
--- stream's own name), so the script runs unchanged on Redis Cluster.
--- Two redis.call per accepted event (SET NX GET, XADD), plus a GET and a SET
--- per bucket per call.
+-- (GET), never set. Every key shares the slot of the stream
+-- ({queue:conversations} hashes like the stream's own name), so the script
+-- runs unchanged on Redis Cluster.
 local buckets = tonumber(ARGV[1])
 local ttl = ARGV[2]
 local t = redis.call('TIME')
@@ -40,7 +50,7 @@ for b = 1, buckets do
   rate[b] = tonumber(ARGV[2 + 2 * b])
   tokens[b] = capacity[b]
   spent[b] = false
-  local stored = redis.call('GET', KEYS[1 + b])
+  local stored = redis.call('GET', KEYS[2 + b])
   if stored then
     local b_tokens, b_ts = string.match(stored, '^(%S+) (%S+)$')
     if b_tokens then
@@ -51,16 +61,28 @@ for b = 1, buckets do
 end
 
 local out = {}
+local claimed = {}   -- idempotency keys set by this call
+local queued = {}    -- encoded events for the shared entry
+local added = {}     -- ids of the entries this call added
 local failure = nil
 local first = 3 + 2 * buckets
-for i = 1, #KEYS - 1 - buckets do
+local events = #KEYS - 2 - buckets
+
+local function xadd(...)
+  local id = redis.pcall('XADD', KEYS[1], '*', ...)
+  if type(id) == 'table' and id.err then
+    failure = id.err
+  else
+    added[#added + 1] = id
+  end
+end
+
+for i = 1, events do
   local a = first + 4 * (i - 1)
   local b = tonumber(ARGV[a])
-  local idem = KEYS[1 + buckets + i]
+  local idem = KEYS[2 + buckets + i]
   local status, detail = 0, ''
-  if failure then
-    status, detail = 3, failure
-  elseif tokens[b] < 1 then
+  if tokens[b] < 1 then
     local previous = redis.call('GET', idem)
     if previous then
       status, detail = 1, previous
@@ -72,20 +94,14 @@ for i = 1, #KEYS - 1 - buckets do
     if previous then
       status, detail = 1, previous
     else
-      local added
+      claimed[#claimed + 1] = idem
       if ARGV[a + 3] == '1' then
-        added = redis.pcall('XADD', KEYS[1], '*', 'event', ARGV[a + 2], 'simulate', 'failure')
+        xadd('events', ARGV[a + 2], 'simulate', 'failure')
       else
-        added = redis.pcall('XADD', KEYS[1], '*', 'event', ARGV[a + 2])
+        queued[#queued + 1] = ARGV[a + 2]
       end
-      if type(added) == 'table' and added.err then
-        redis.call('DEL', idem)
-        failure = added.err
-        status, detail = 3, failure
-      else
-        tokens[b] = tokens[b] - 1
-        spent[b] = true
-      end
+      tokens[b] = tokens[b] - 1
+      spent[b] = true
     end
   end
   out[#out + 1] = status
@@ -93,10 +109,28 @@ for i = 1, #KEYS - 1 - buckets do
   out[#out + 1] = math.floor(math.max(0, tokens[b]))
 end
 
+if #queued > 0 then xadd('events', table.concat(queued, '\n')) end
+
+if failure then
+  -- Undo the whole call: the caller answers every event "try again".
+  -- One key per call: unpack() cannot spread a batch of 100k.
+  for _, key in ipairs(claimed) do redis.call('DEL', key) end
+  for _, id in ipairs(added) do redis.call('XDEL', KEYS[1], id) end
+  out = {}
+  for i = 1, events do
+    out[#out + 1] = 3
+    out[#out + 1] = failure
+    out[#out + 1] = 0
+  end
+  return out
+end
+
+if #claimed > 0 then redis.call('INCRBY', KEYS[2], #claimed) end
+
 -- An idle bucket refills to capacity; past that its key carries no state.
 for b = 1, buckets do
   if spent[b] then
-    redis.call('SET', KEYS[1 + b], string.format('%.17g %d', tokens[b], now_ms),
+    redis.call('SET', KEYS[2 + b], string.format('%.17g %d', tokens[b], now_ms),
                'PX', math.ceil(capacity[b] * 1000 / rate[b]) + 1000)
   end
 end

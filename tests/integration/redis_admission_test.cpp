@@ -10,6 +10,7 @@
 #include "admission/redis_admission.h"
 #include "http/http_server.h"
 #include "queue/event_codec.h"
+#include "queue/stream_queue.h"
 #include "support/http_client.h"
 #include "support/plugins.h"
 #include "support/redis_server.h"
@@ -58,7 +59,8 @@ class RedisAdmissionTest : public ::testing::Test {
     EXPECT_TRUE(reply) << reply.error().message;
     return std::move(reply.value());
   }
-  long long StreamLength() { return Redis({"XLEN", queue::kStreamKey})->integer; }
+  // Events queued (an entry holds every event one admission call accepted).
+  long long StreamLength() { return queue::StreamQueue(*pool_).Stats().value().length; }
   bool Claimed(const std::string& tenant, const std::string& sid) {
     return Redis({"EXISTS", admission::IdempotencyKey(tenant, "sms", sid)})->integer == 1;
   }
@@ -78,7 +80,7 @@ TEST_F(RedisAdmissionTest, AcceptedEventIsInTheStreamBeforeThe201) {
   ASSERT_EQ(entries->elements, 1u);
   const redisReply* fields = entries->element[0]->element[1];
   ASSERT_EQ(fields->elements, 2u);
-  EXPECT_EQ(std::string(fields->element[0]->str), queue::kEventField);
+  EXPECT_EQ(std::string(fields->element[0]->str), queue::kEventsField);
   auto event = queue::DecodeEvent(fields->element[1]->str);
   ASSERT_TRUE(event) << event.error().message;
   EXPECT_EQ(event.value().event_id, r.Json()["event_id"]);
@@ -142,6 +144,65 @@ TEST_F(RedisAdmissionTest, FiftyConcurrentCopiesGiveOneAcceptAndOneEntry) {
   EXPECT_EQ(duplicates.load(), 49);
   EXPECT_EQ(other.load(), 0);
   EXPECT_EQ(StreamLength(), 1);
+}
+
+sdk::ConversationEvent SmsEvent(const std::string& tenant, const std::string& sid) {
+  sdk::ConversationEvent e;
+  e.event_id = "id-" + sid;
+  e.tenant_id = tenant;
+  e.provider_message_id = sid;
+  e.content = "hi";
+  return e;
+}
+
+std::vector<admission::AdmissionItem> Items(const std::vector<sdk::ConversationEvent>& events) {
+  std::vector<admission::AdmissionItem> items;
+  for (const auto& e : events) items.push_back({.event = &e});
+  return items;
+}
+
+TEST_F(RedisAdmissionTest, AcceptedEventsOfOneCallShareOneEntryInOrder) {
+  // tight has two tokens: E3 and E4 take them, E5 is refused.
+  const std::vector<sdk::ConversationEvent> events = {
+      SmsEvent("acme", "E1"),  SmsEvent("acme", "E1"),  SmsEvent("acme", "E2"),
+      SmsEvent("tight", "E3"), SmsEvent("tight", "E4"), SmsEvent("tight", "E5")};
+  const auto results = admission_->AdmitBatch(Items(events));
+  using S = admission::AdmissionStatus;
+  const std::vector<S> expected = {S::kAccepted, S::kDuplicate, S::kAccepted,
+                                   S::kAccepted, S::kAccepted,  S::kRateLimited};
+  ASSERT_EQ(results.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(results[i].status, expected[i]) << i;
+
+  auto entries = Redis({"XRANGE", queue::kStreamKey, "-", "+"});
+  ASSERT_EQ(entries->elements, 1u) << "one XADD per call";
+  const redisReply* fields = entries->element[0]->element[1];
+  ASSERT_EQ(std::string(fields->element[0]->str), queue::kEventsField);
+  const std::string text(fields->element[1]->str, fields->element[1]->len);
+  std::vector<std::string> ids;
+  for (std::string_view line : queue::SplitEvents(text)) {
+    ids.push_back(queue::DecodeEvent(line).value().provider_message_id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"E1", "E2", "E3", "E4"}));
+  EXPECT_EQ(StreamLength(), 4);
+}
+
+TEST_F(RedisAdmissionTest, FailedEnqueueOfABatchChangesNothingAtAll) {
+  const std::vector<sdk::ConversationEvent> events = {
+      SmsEvent("acme", "B1"), SmsEvent("acme", "B1"), SmsEvent("tight", "B2")};
+  Redis({"SET", queue::kStreamKey, "not a stream"});
+  for (const auto& r : admission_->AdmitBatch(Items(events))) {
+    EXPECT_EQ(r.status, admission::AdmissionStatus::kUnavailable);
+  }
+  EXPECT_FALSE(Claimed("acme", "B1"));
+  EXPECT_FALSE(Claimed("tight", "B2"));
+  EXPECT_EQ(Redis({"EXISTS", admission::BucketKey("tight")})->integer, 0) << "token spent";
+  EXPECT_EQ(Redis({"EXISTS", queue::kQueuedEventsKey})->integer, 0);
+  Redis({"DEL", queue::kStreamKey});
+  const auto results = admission_->AdmitBatch(Items(events));
+  EXPECT_EQ(results[0].status, admission::AdmissionStatus::kAccepted);
+  EXPECT_EQ(results[1].status, admission::AdmissionStatus::kDuplicate);
+  EXPECT_EQ(results[2].status, admission::AdmissionStatus::kAccepted);
+  EXPECT_EQ(StreamLength(), 2);
 }
 
 TEST_F(RedisAdmissionTest, FailedEnqueueIs503AndChangesNothing) {

@@ -109,14 +109,29 @@ class WorkerTest : public ::testing::Test {
   testing::HttpResult Get(const std::string& path) {
     return testing::HttpCall(server_->port(), "GET", path);
   }
-  void Enqueue(const std::string& encoded) {
-    auto lease = pool_->Acquire();
-    ASSERT_TRUE(lease);
-    ASSERT_TRUE(lease.value().Command({"XADD", queue::kStreamKey, "*", "event", encoded}));
+  // One entry holding `events`, as one admission call leaves it.
+  void Enqueue(const std::vector<std::string>& events) {
+    auto added = queue_->Enqueue(events);
+    ASSERT_TRUE(added) << added.error().message;
   }
+  void Enqueue(const std::string& encoded) { Enqueue(std::vector<std::string>{encoded}); }
+  // Entries of five events each, added in one MULTI (so one blocked read
+  // takes them all), counted as queued as admission counts them.
   void EnqueueAtomically(const std::vector<std::string>& events) {
+    std::vector<std::string> entries;
+    for (std::size_t i = 0; i < events.size(); i += 5) {
+      std::string joined;
+      for (std::size_t j = i; j < std::min(i + 5, events.size()); ++j) {
+        joined += (joined.empty() ? "" : "\n") + events[j];
+      }
+      entries.push_back(std::move(joined));
+    }
+    const std::string count = std::to_string(events.size());
     std::vector<std::vector<std::string_view>> commands = {{"MULTI"}};
-    for (const auto& e : events) commands.push_back({"XADD", queue::kStreamKey, "*", "event", e});
+    for (const auto& e : entries) {
+      commands.push_back({"XADD", queue::kStreamKey, "*", queue::kEventsField, e});
+    }
+    commands.push_back({"INCRBY", queue::kQueuedEventsKey, count});
     commands.push_back({"EXEC"});
     auto lease = pool_->Acquire();
     ASSERT_TRUE(lease);
@@ -244,6 +259,40 @@ TEST_F(WorkerTest, OnePoisonEventIsDeadLetteredAndTheRestOfItsBatchStored) {
   for (const auto& e : dlq.Json()["entries"]) {
     EXPECT_TRUE(e.contains("error") && e.contains("stage") && e.contains("attempts")) << e;
   }
+}
+
+TEST_F(WorkerTest, PoisonEventInAnEntryOfManyIsDeadLetteredAloneAndTheEntrySettled) {
+  Migrate();
+  sdk::ConversationEvent poison = Event("SM-MANY-POISON");
+  poison.raw_metadata = {{"note", std::string("a\0b", 3)}};
+  const std::string poison_text = queue::EncodeEvent(poison);
+  // One entry, as one admission call of five events leaves it, with a line
+  // that is not an event among them.
+  Enqueue({queue::EncodeEvent(Event("SM-MANY-1")), poison_text, "not an event",
+           queue::EncodeEvent(Event("SM-MANY-2")), queue::EncodeEvent(Event("SM-MANY-3"))});
+  EXPECT_EQ(Stats().length, 5) << "events queued";
+  EXPECT_EQ(Stats().entries, 1);
+  StartWorker();
+
+  ASSERT_TRUE(WaitUntil([&] { return Drained() && Stats().dead_letters == 2; }));
+  EXPECT_EQ(Rows(), 3);
+  EXPECT_EQ(Stats().length, 0);
+  auto letters = queue_->ListDeadLetters(10).value();
+  ASSERT_EQ(letters.size(), 2u);
+  EXPECT_EQ(letters[0].source_id, letters[1].source_id) << "both came in the one entry";
+  const auto& persist = letters[0].stage == "persist" ? letters[0] : letters[1];
+  const auto& decode = letters[0].stage == "decode" ? letters[0] : letters[1];
+  EXPECT_EQ(persist.event, poison_text) << "the event alone, not its entry";
+  EXPECT_EQ(persist.attempts, 3);
+  EXPECT_EQ(decode.event, "not an event");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM ingest_failures"), 2);
+  EXPECT_EQ(worker_->stats().dead_lettered.load(), 2);
+
+  // Replayed, the poison event comes back as an entry of its own and fails
+  // alone again; nothing already stored is touched.
+  ASSERT_EQ(queue_->Replay({persist.id}).value().size(), 1u);
+  ASSERT_TRUE(WaitUntil([&] { return Drained() && Stats().dead_letters == 2; }));
+  EXPECT_EQ(Rows(), 3);
 }
 
 TEST_F(WorkerTest, SimulatedFailureGoesToTheDeadLetterQueueAndReplayStoresItOnce) {
@@ -471,21 +520,23 @@ TEST_F(WorkerOutageTest, KilledWorkerPendingEventsAreReclaimedAndStoredExactlyOn
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 0; }));  // it migrated and is idle
 
   postgres_.Stop("immediate");
-  // Queued in one MULTI so the child's blocked read takes all 25 at once.
+  // Five entries of five events, queued in one MULTI so the child's blocked
+  // read takes them all at once.
   std::vector<std::string> encoded;
   for (int i = 0; i < 25; ++i)
     encoded.push_back(queue::EncodeEvent(Event("SM-K" + std::to_string(i))));
   EnqueueAtomically(encoded);
-  ASSERT_TRUE(WaitUntil([&] { return Stats().pending == 25; })) << "the child never read them";
+  ASSERT_TRUE(WaitUntil([&] { return Stats().pending == 5; })) << "the child never read them";
   kill(child, SIGKILL);
   EXPECT_EQ(testing::WaitExit(child), 128 + SIGKILL);
 
   postgres_.Start();
-  EXPECT_EQ(Stats().pending, 25) << "still owned by the dead consumer";
+  EXPECT_EQ(Stats().pending, 5) << "still owned by the dead consumer";
+  EXPECT_EQ(Stats().length, 25) << "events queued";
   StartWorker();  // visibility timeout 1 s: takes them over
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 25 && Drained(); }, 30));
   EXPECT_EQ(Sql("SELECT COUNT(DISTINCT provider_message_id) FROM conversation_events"), 25);
-  EXPECT_GE(worker_->stats().reclaimed.load(), 25);
+  EXPECT_GE(worker_->stats().reclaimed.load(), 5);
 }
 
 TEST_F(WorkerOutageTest, SigtermFinishesTheBatchAndExitsZero) {

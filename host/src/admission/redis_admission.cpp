@@ -78,8 +78,9 @@ struct ScriptCall {
       }
       bucket_of_item.push_back(static_cast<std::size_t>(it - tenants.begin()) + 1);
     }
-    keys.reserve(1 + tenants.size() + items.size());
+    keys.reserve(2 + tenants.size() + items.size());
     keys.emplace_back(queue::kStreamKey);
+    keys.emplace_back(queue::kQueuedEventsKey);
     for (std::string_view t : tenants) keys.push_back(BucketKey(t));
     args.reserve(2 + bucket_args.size() + 4 * items.size());
     args.push_back(std::to_string(tenants.size()));

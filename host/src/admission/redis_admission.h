@@ -2,9 +2,10 @@
 //
 // Each AdmitBatch is one EVALSHA of host/lua/admission.lua (one round trip,
 // whatever the batch size): the duplicate check, the tenant's token bucket
-// and the claim + XADD happen atomically, so "201" means "in the stream" and
-// a refused event claims nothing. When Redis cannot be reached the answer is kUnavailable and
-// nothing is accepted; the connection pool reconnects by itself.
+// and the claim happen atomically with one XADD of every accepted event, as
+// one stream entry, so "201" means "in the stream" and a refused event
+// claims nothing. When Redis cannot be reached the answer is kUnavailable
+// and nothing is accepted; the connection pool reconnects by itself.
 // Thread-safe: the pool hands each caller its own connection.
 #pragma once
 

@@ -83,7 +83,7 @@ struct Config {
   int worker_max_retries = 5;
   int64_t worker_base_backoff_ms = 200;
   int64_t worker_max_backoff_ms = 30'000;         // cap on a transient failure's wait
-  int worker_batch_size = 200;                    // entries per XREADGROUP and INSERT
+  int worker_batch_size = 200;                    // events per XREADGROUP and INSERT
   int64_t worker_visibility_timeout_ms = 60'000;  // pending longer: reclaimed by another consumer
 
   bool internal_endpoints = false;

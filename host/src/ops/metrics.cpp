@@ -29,14 +29,16 @@ MetricFamily Scalar(std::string name, std::string help, MetricType type, double 
 }
 
 void AddQueue(const queue::QueueStats& q, std::vector<MetricFamily>& out) {
-  out.push_back(Scalar("mccig_queue_length", "Entries in queue:conversations not yet stored.",
+  out.push_back(Scalar("mccig_queue_length", "Events in queue:conversations not yet stored.",
                        MetricType::Gauge, static_cast<double>(q.length)));
-  out.push_back(Scalar("mccig_queue_pending", "Entries delivered to a worker and not yet acked.",
-                       MetricType::Gauge, static_cast<double>(q.pending)));
+  out.push_back(
+      Scalar("mccig_queue_pending",
+             "Stream entries (one or more events each) delivered to a worker, not yet acked.",
+             MetricType::Gauge, static_cast<double>(q.pending)));
   out.push_back(Scalar("mccig_queue_oldest_age_seconds",
                        "Age of the oldest entry in the queue (0 when empty): alert on this.",
                        MetricType::Gauge, static_cast<double>(q.oldest_age_ms) / 1000.0));
-  out.push_back(Scalar("mccig_dlq_size", "Entries in the dead-letter queue dlq:conversations.",
+  out.push_back(Scalar("mccig_dlq_size", "Events in the dead-letter queue dlq:conversations.",
                        MetricType::Gauge, static_cast<double>(q.dead_letters)));
 }
 

@@ -1,6 +1,7 @@
 // event_codec.cpp — see event_codec.h.
 #include "queue/event_codec.h"
 
+#include <algorithm>
 #include <utility>
 #include <variant>
 
@@ -44,6 +45,16 @@ std::string EncodeEvent(const sdk::ConversationEvent& event) {
   out += event.timestamp_from_provider ? R"(,"timestamp_from_provider":true})"
                                        : R"(,"timestamp_from_provider":false})";
   return out;
+}
+
+std::vector<std::string_view> SplitEvents(std::string_view events) {
+  std::vector<std::string_view> lines;
+  while (!events.empty()) {
+    const std::size_t end = std::min(events.find('\n'), events.size());
+    if (end > 0) lines.push_back(events.substr(0, end));
+    events.remove_prefix(std::min(end + 1, events.size()));
+  }
+  return lines;
 }
 
 sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded) {

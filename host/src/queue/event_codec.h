@@ -1,24 +1,28 @@
 // event_codec.h — how a ConversationEvent travels through the queue stream.
 //
-// One stream field, "event", holding JSON: the event contract of
-// sdk::ToJson plus "timestamp_from_provider", so the worker can store a
-// receive-time fallback as NULL occurred_at. Decode refuses anything that
-// is not a complete event (a poison entry, not a crash). Pure functions.
+// An event is one line of JSON: the event contract of sdk::ToJson plus
+// "timestamp_from_provider", so the worker can store a receive-time
+// fallback as NULL occurred_at. The text never holds a raw newline, so a
+// stream entry can carry several events, one per line (queue_keys.h).
+// Decode refuses anything that is not a complete event (a poison entry,
+// not a crash). Pure functions.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <mccig/sdk/event.h>
 #include <mccig/sdk/result.h>
 
+#include "queue/queue_keys.h"
+
 namespace mccig::queue {
 
-inline constexpr std::string_view kStreamKey = "queue:conversations";
-inline constexpr std::string_view kDeadLetterKey = "dlq:conversations";
-inline constexpr std::string_view kEventField = "event";
-
 std::string EncodeEvent(const sdk::ConversationEvent& event);
+// The events of an entry's "events" field, one per line; empty lines are
+// skipped. The views point into `events`.
+std::vector<std::string_view> SplitEvents(std::string_view events);
 sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded);
 
 }  // namespace mccig::queue

@@ -42,7 +42,8 @@ std::string ForEachField(const redisReply* entry, OnField&& on_field) {
 StreamEntry ParseEntry(const redisReply* entry) {
   StreamEntry out;
   out.id = ForEachField(entry, [&](const std::string& name, std::string value) {
-    if (name == kEventField) out.event = std::move(value);
+    // "event": an entry of one event, queued by an earlier version.
+    if (name == kEventsField || name == kEventField) out.events = std::move(value);
     if (name == "simulate") out.simulate_failure = value == "failure";
   });
   return out;
@@ -149,28 +150,68 @@ sdk::Result<int64_t> StreamQueue::Touch(const std::string& consumer,
   return static_cast<int64_t>(reply.value()->elements);
 }
 
-sdk::Result<int64_t> StreamQueue::Ack(const std::vector<std::string>& ids) {
-  if (ids.empty()) return int64_t{0};
+sdk::Result<int64_t> StreamQueue::Ack(const std::vector<SettledEntry>& entries) {
+  if (entries.empty()) return int64_t{0};
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
+  std::vector<std::string> counts;
+  counts.reserve(entries.size());
+  for (const SettledEntry& e : entries) counts.push_back(std::to_string(e.events));
   std::vector<std::string_view> args = {kConsumerGroup};
-  args.insert(args.end(), ids.begin(), ids.end());
-  auto reply = ack_.Run(lease.value(), {kStreamKey}, args);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    args.push_back(entries[i].id);
+    args.push_back(counts[i]);
+  }
+  auto reply = ack_.Run(lease.value(), {kStreamKey, kQueuedEventsKey}, args);
   if (!reply) return reply.error();
   return reply.value()->integer;
 }
 
-sdk::Result<std::string> StreamQueue::MoveToDeadLetters(const StreamEntry& entry,
-                                                        const std::string& error,
-                                                        const std::string& stage, int attempts) {
+sdk::Result<std::vector<std::string>> StreamQueue::MoveToDeadLetters(
+    const SettledEntry& entry, const std::vector<FailedEvent>& failed) {
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
-  const std::string tries = std::to_string(attempts);
+  const std::string events = std::to_string(entry.events);
   const std::string now = NowMs();
-  auto reply = dead_letter_.Run(lease.value(), {kStreamKey, kDeadLetterKey},
-                                {kConsumerGroup, entry.id, entry.event, error, stage, tries, now});
+  std::vector<std::string> attempts;
+  attempts.reserve(failed.size());
+  for (const FailedEvent& f : failed) attempts.push_back(std::to_string(f.attempts));
+  std::vector<std::string_view> args = {kConsumerGroup, entry.id, events, now};
+  for (std::size_t i = 0; i < failed.size(); ++i) {
+    args.insert(args.end(), {failed[i].event, failed[i].error, failed[i].stage, attempts[i]});
+  }
+  auto reply =
+      dead_letter_.Run(lease.value(), {kStreamKey, kDeadLetterKey, kQueuedEventsKey}, args);
   if (!reply) return reply.error();
-  return Str(reply.value().get());
+  std::vector<std::string> ids;
+  const redisReply* r = reply.value().get();
+  for (std::size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; ++i) {
+    ids.push_back(Str(r->element[i]));
+  }
+  return ids;
+}
+
+sdk::Result<std::string> StreamQueue::Enqueue(const std::vector<std::string>& events,
+                                              bool simulate_failure) {
+  std::string joined;
+  for (const std::string& e : events) {
+    if (!joined.empty()) joined += '\n';
+    joined += e;
+  }
+  std::vector<std::string_view> add = {"XADD", kStreamKey, "*", kEventsField, joined};
+  if (simulate_failure) add.insert(add.end(), {"simulate", "failure"});
+  const std::string count = std::to_string(events.size());
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  auto replies =
+      lease.value().Pipeline({{"MULTI"}, add, {"INCRBY", kQueuedEventsKey, count}, {"EXEC"}});
+  if (!replies) return replies.error();
+  const redisReply* exec = replies.value().back().get();
+  if (exec->type != REDIS_REPLY_ARRAY || exec->elements != 2) return Unexpected("EXEC");
+  if (exec->element[0]->type == REDIS_REPLY_ERROR) {
+    return sdk::Error{"unavailable", Str(exec->element[0]), {}};
+  }
+  return Str(exec->element[0]);
 }
 
 sdk::Result<std::vector<DeadLetter>> StreamQueue::ListDeadLetters(int limit) {
@@ -195,7 +236,7 @@ sdk::Result<std::vector<std::string>> StreamQueue::Replay(std::vector<std::strin
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
   std::vector<std::string_view> args(ids.begin(), ids.end());
-  auto reply = replay_.Run(lease.value(), {kDeadLetterKey, kStreamKey}, args);
+  auto reply = replay_.Run(lease.value(), {kDeadLetterKey, kStreamKey, kQueuedEventsKey}, args);
   if (!reply) return reply.error();
   std::vector<std::string> moved;
   const redisReply* r = reply.value().get();
@@ -223,11 +264,15 @@ sdk::Result<QueueStats> StreamQueue::Stats() {
                                          {"XPENDING", kStreamKey, kConsumerGroup},
                                          {"XLEN", kDeadLetterKey},
                                          {"XRANGE", kStreamKey, "-", "+", "COUNT", "1"},
-                                         {"TIME"}});
+                                         {"TIME"},
+                                         {"GET", kQueuedEventsKey}});
   if (!replies) return replies.error();
   const auto& r = replies.value();
   QueueStats s;
-  s.length = r[0]->type == REDIS_REPLY_INTEGER ? r[0]->integer : 0;
+  s.entries = r[0]->type == REDIS_REPLY_INTEGER ? r[0]->integer : 0;
+  // An entry holds at least one event, whatever the count says (ack.lua).
+  s.length = std::max(s.entries, ToInt(Str(r[5].get())));
+  if (s.entries == 0) s.length = 0;
   // XPENDING answers NOGROUP before the first worker ran: nothing pending.
   if (r[1]->type == REDIS_REPLY_ARRAY && r[1]->elements >= 1 &&
       r[1]->element[0]->type == REDIS_REPLY_INTEGER) {

@@ -1,6 +1,7 @@
 // stream_queue.h — the worker's side of the queue: the consumer group on
 // queue:conversations and the dead-letter stream dlq:conversations.
 //
+// An entry holds one or more events (queue_keys.h), admitted together.
 // Delivery is at least once: an entry read by a consumer stays pending in
 // the group until Ack (after its rows are committed) or DeadLetter; a
 // consumer that dies leaves its entries pending, and any live consumer
@@ -27,8 +28,23 @@ inline constexpr std::string_view kConsumerGroup = "workers";
 
 struct StreamEntry {
   std::string id{};
-  std::string event{};            // the "event" field; empty if the entry has none
+  std::string events{};           // one encoded event per line; empty if none
   bool simulate_failure = false;  // marked by simulation mode
+};
+
+// An entry settled, with the number of events it held (for the count of
+// events queued).
+struct SettledEntry {
+  std::string id{};
+  std::size_t events = 0;
+};
+
+// One event of an entry that goes to the dead-letter stream.
+struct FailedEvent {
+  std::string_view event{};  // as queued
+  std::string error{};
+  std::string stage{};
+  int attempts = 0;
 };
 
 struct DeadLetter {
@@ -42,8 +58,9 @@ struct DeadLetter {
 };
 
 struct QueueStats {
-  int64_t length = 0;         // entries in the stream (not yet stored)
-  int64_t pending = 0;        // delivered to a consumer, not yet acked
+  int64_t length = 0;         // events queued, not yet stored
+  int64_t entries = 0;        // stream entries holding them
+  int64_t pending = 0;        // entries delivered to a consumer, not yet acked
   int64_t dead_letters = 0;   // entries in the dead-letter stream
   int64_t oldest_age_ms = 0;  // age of the oldest entry in the stream, 0 if empty
 };
@@ -69,10 +86,20 @@ class StreamQueue {
   // a slow retry is not mistaken for a crash.
   sdk::Result<int64_t> Touch(const std::string& consumer, const std::vector<std::string>& ids);
 
-  sdk::Result<int64_t> Ack(const std::vector<std::string>& ids);
+  // Acks and deletes the entries; returns how many were still pending.
+  sdk::Result<int64_t> Ack(const std::vector<SettledEntry>& entries);
 
-  sdk::Result<std::string> MoveToDeadLetters(const StreamEntry& entry, const std::string& error,
-                                             const std::string& stage, int attempts);
+  // Moves `failed` (events of `entry`, whose others are stored) to the
+  // dead-letter stream and acks the entry; returns the dead letters' ids,
+  // none if the entry was already settled.
+  sdk::Result<std::vector<std::string>> MoveToDeadLetters(const SettledEntry& entry,
+                                                          const std::vector<FailedEvent>& failed);
+
+  // Adds one entry holding `events` (encoded, as the admission script would),
+  // counted as queued; returns its id. For tools and tests: the gateway
+  // enqueues through admission.
+  sdk::Result<std::string> Enqueue(const std::vector<std::string>& events,
+                                   bool simulate_failure = false);
 
   // Dead letters, oldest first; at most `limit`.
   sdk::Result<std::vector<DeadLetter>> ListDeadLetters(int limit);

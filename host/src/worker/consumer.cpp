@@ -1,6 +1,8 @@
 // consumer.cpp — see consumer.h.
 #include "worker/consumer.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "queue/event_codec.h"
@@ -50,6 +52,11 @@ bool Consumer::RunOnce() {
   return true;
 }
 
+int Consumer::EntriesPerRead() const {
+  const double entries = static_cast<double>(options_.batch_size) / events_per_entry_;
+  return static_cast<int>(std::clamp(entries, 1.0, static_cast<double>(options_.batch_size)));
+}
+
 std::vector<queue::StreamEntry> Consumer::NextBatch() {
   if (!group_ready_) {
     auto created = queue_.EnsureGroup();
@@ -67,7 +74,7 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
   if (now >= next_reclaim_) {
     next_reclaim_ =
         now + std::chrono::milliseconds(std::max<int64_t>(100, options_.visibility_timeout_ms / 4));
-    batch = queue_.Reclaim(name_, options_.visibility_timeout_ms, options_.batch_size);
+    batch = queue_.Reclaim(name_, options_.visibility_timeout_ms, EntriesPerRead());
     if (batch && !batch.value().empty()) {
       stats_.reclaimed += static_cast<int64_t>(batch.value().size());
       spdlog::info("worker {}: reclaimed {} entries idle for over {} ms", name_,
@@ -75,7 +82,7 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
     }
   }
   if (batch && batch.value().empty()) {
-    batch = queue_.Read(name_, options_.batch_size, options_.block_ms);
+    batch = queue_.Read(name_, EntriesPerRead(), options_.block_ms);
   }
   if (!batch) {
     // The stream or group vanished (FLUSHALL, Redis restarted without its
@@ -88,143 +95,200 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
   return std::move(batch.value());
 }
 
-void Consumer::Process(std::vector<queue::StreamEntry> entries) {
-  Batch batch;
-  std::vector<Rejected> simulated;
-  for (auto& entry : entries) {
-    auto decoded = queue::DecodeEvent(entry.event);
-    if (!decoded) {
-      // Retrying cannot fix an entry that is not an event: dead-letter now.
-      DeadLetter(entry, nullptr, "decode", decoded.error().message, 1);
-      continue;
+void Consumer::Events::Add(std::size_t from, std::string_view line, sdk::ConversationEvent event) {
+  events.push_back(std::move(event));
+  entry.push_back(from);
+  text.push_back(line);
+}
+
+Consumer::Read Consumer::Decode(std::vector<queue::StreamEntry> entries) {
+  Read read;
+  read.entries = std::move(entries);  // not resized again: the views below stay valid
+  read.events_in.resize(read.entries.size());
+  std::size_t total = 0;
+  for (std::size_t e = 0; e < read.entries.size(); ++e) {
+    const queue::StreamEntry& entry = read.entries[e];
+    const std::vector<std::string_view> lines = queue::SplitEvents(entry.events);
+    read.events_in[e] = lines.size();
+    total += lines.size();
+    if (lines.empty()) read.decode.push_back({.entry = e, .stage = "decode", .error = "no event"});
+    for (std::string_view line : lines) {
+      auto decoded = queue::DecodeEvent(line);
+      if (!decoded) {
+        // Retrying cannot fix a text that is not an event: dead-letter now.
+        read.decode.push_back(
+            {.entry = e, .text = line, .stage = "decode", .error = decoded.error().message});
+      } else {
+        (entry.simulate_failure ? read.simulated : read.to_store)
+            .Add(e, line, std::move(decoded.value()));
+      }
     }
-    if (entry.simulate_failure) {
-      simulated.push_back({Item{std::move(entry), std::move(decoded.value())}, kSimulatedError});
-      continue;
-    }
-    batch.ids.push_back(entry.id);
-    batch.entries.push_back(std::move(entry));
-    batch.events.push_back(std::move(decoded.value()));
   }
-  std::vector<Rejected> rejected = StoreBatch(batch);
-  rejected.insert(rejected.end(), simulated.begin(), simulated.end());
-  for (const Rejected& r : rejected) {
-    if (stop_.stopped()) return;  // left pending: reclaimed after a restart
-    RetryThenDeadLetter(r);
+  if (!read.entries.empty()) {
+    events_per_entry_ = std::max(1.0, static_cast<double>(total) / read.entries.size());
+  }
+  return read;
+}
+
+void Consumer::Process(std::vector<queue::StreamEntry> entries) {
+  Read read = Decode(std::move(entries));
+  if (!StoreBatch(read)) return;  // stopped: everything stays pending
+  for (std::size_t i = 0; i < read.simulated.events.size(); ++i) {
+    read.persist.push_back({.entry = read.simulated.entry[i],
+                            .text = read.simulated.text[i],
+                            .event = &read.simulated.events[i],
+                            .stage = "persist",
+                            .error = kSimulatedError});
+  }
+  std::vector<std::vector<const Rejected*>> refused(read.entries.size());
+  for (const Rejected& r : read.decode) refused[r.entry].push_back(&r);
+  for (const Rejected& r : read.persist) refused[r.entry].push_back(&r);
+  // Entries all of whose events are stored are done before any retry.
+  std::vector<queue::SettledEntry> done;
+  for (std::size_t e = 0; e < read.entries.size(); ++e) {
+    if (refused[e].empty()) done.push_back({read.entries[e].id, read.events_in[e]});
+  }
+  Ack(done);
+  for (Rejected& r : read.persist) {
+    bool stopped = false;
+    r.stored = Retry(read, r, stopped);
+    if (stopped) return;  // left pending: reclaimed after a restart
+  }
+  for (std::size_t e = 0; e < read.entries.size(); ++e) {
+    if (!refused[e].empty()) Settle(read, e, refused[e]);
+    if (stop_.stopped()) return;
   }
 }
 
-std::vector<Consumer::Rejected> Consumer::StoreBatch(const Batch& batch) {
-  if (batch.events.empty()) return {};
+bool Consumer::StoreBatch(Read& read) {
+  const std::vector<sdk::ConversationEvent>& events = read.to_store.events;
+  if (events.empty()) return true;
   for (int attempt = 1;; ++attempt) {
     const auto started = std::chrono::steady_clock::now();
-    sdk::Result<std::size_t> stored = store_.InsertBatch(batch.events);
+    sdk::Result<std::size_t> stored = store_.InsertBatch(events);
     if (stored) {
       stats_.stored += static_cast<int64_t>(stored.value());
-      stats_.already_stored += static_cast<int64_t>(batch.events.size() - stored.value());
+      stats_.already_stored += static_cast<int64_t>(events.size() - stored.value());
       if (stats_.observer != nullptr) {
         stats_.observer->OnBatchStored(
-            batch.events.size(),
+            events.size(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       }
-      Ack(batch.ids);
-      return {};
+      return true;
     }
-    if (stored.error().code == "db_rejected") return StoreOneByOne(batch);
-    spdlog::warn("worker {}: batch of {} not stored, retry {}: {}", name_, batch.events.size(),
-                 attempt, stored.error().message);
-    if (Backoff(attempt, batch.ids)) return {};
+    if (stored.error().code == "db_rejected") return StoreOneByOne(read);
+    spdlog::warn("worker {}: batch of {} not stored, retry {}: {}", name_, events.size(), attempt,
+                 stored.error().message);
+    if (Backoff(attempt, IdsOf(read))) return false;
   }
 }
 
-std::vector<Consumer::Rejected> Consumer::StoreOneByOne(const Batch& batch) {
-  std::vector<Rejected> rejected;
-  std::vector<std::string> stored_ids;
+bool Consumer::StoreOneByOne(Read& read) {
+  const Events& batch = read.to_store;
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
-    const std::string& id = batch.ids[i];
     for (int attempt = 1;; ++attempt) {
       sdk::Result<std::size_t> stored = store_.InsertBatch({batch.events[i]});
       if (stored) {
         stats_.stored += static_cast<int64_t>(stored.value());
         stats_.already_stored += 1 - static_cast<int64_t>(stored.value());
-        stored_ids.push_back(id);
         break;
       }
       if (stored.error().code == "db_rejected") {
-        rejected.push_back({Item{batch.entries[i], batch.events[i]}, stored.error().message});
+        read.persist.push_back({.entry = batch.entry[i],
+                                .text = batch.text[i],
+                                .event = &batch.events[i],
+                                .stage = "persist",
+                                .error = stored.error().message});
         break;
       }
-      if (Backoff(attempt, {id})) {
-        Ack(stored_ids);
-        return {};
-      }
+      if (Backoff(attempt, {read.entries[batch.entry[i]].id})) return false;
     }
   }
-  Ack(stored_ids);
-  return rejected;
+  return true;
 }
 
-void Consumer::RetryThenDeadLetter(const Rejected& rejected) {
-  const Item& item = rejected.item;
-  std::string error = rejected.error;
-  spdlog::warn("worker {}: event {} ({}) rejected: {}", name_, item.event.event_id,
-               item.event.provider_message_id, error);
+bool Consumer::Retry(const Read& read, Rejected& rejected, bool& stopped) {
+  const std::vector<std::string> entry = {read.entries[rejected.entry].id};
+  const bool simulated = read.entries[rejected.entry].simulate_failure;
+  spdlog::warn("worker {}: event {} ({}) rejected: {}", name_, rejected.event->event_id,
+               rejected.event->provider_message_id, rejected.error);
   for (int retry = 1; retry <= options_.max_retries;) {
-    if (Backoff(retry, {item.entry.id})) return;
-    if (item.entry.simulate_failure) {
+    if (Backoff(retry, entry)) {
+      stopped = true;
+      return false;
+    }
+    if (simulated) {
       ++retry;
       continue;
     }
-    sdk::Result<std::size_t> stored = store_.InsertBatch({item.event});
+    sdk::Result<std::size_t> stored = store_.InsertBatch({*rejected.event});
     if (stored) {
       stats_.stored += static_cast<int64_t>(stored.value());
-      Ack({item.entry.id});
-      return;
+      return true;
     }
     // An unreachable database says nothing about this row: not a retry.
     if (stored.error().code == "db_rejected") {
-      error = stored.error().message;
+      rejected.error = stored.error().message;
       ++retry;
     }
   }
-  DeadLetter(item.entry, &item.event, "persist", error, 1 + options_.max_retries);
+  rejected.attempts = 1 + options_.max_retries;
+  return false;
 }
 
-void Consumer::DeadLetter(const queue::StreamEntry& entry, const sdk::ConversationEvent* event,
-                          const std::string& stage, const std::string& error, int attempts) {
-  store::FailureRecord record{.event_id = event ? event->event_id : entry.id,
-                              .tenant_id = event ? event->tenant_id : "",
-                              .channel = event ? std::string(sdk::ChannelName(event->channel)) : "",
-                              .provider_message_id = event ? event->provider_message_id : "",
-                              .stage = stage,
-                              .error = error,
-                              .payload = entry.event,
-                              .attempts = attempts};
-  // The durable record first: a dead letter must survive a Redis flush.
-  for (int attempt = 1;; ++attempt) {
-    auto recorded = store_.RecordFailure(record);
-    if (recorded || recorded.error().code == "db_rejected") {
-      if (!recorded) spdlog::error("cannot record failure: {}", recorded.error().message);
-      break;
-    }
-    if (Backoff(attempt, {entry.id})) return;
+void Consumer::Settle(const Read& read, std::size_t e,
+                      const std::vector<const Rejected*>& refused) {
+  const queue::SettledEntry entry{read.entries[e].id, read.events_in[e]};
+  std::vector<queue::FailedEvent> failed;
+  for (const Rejected* r : refused) {
+    if (r->stored) continue;
+    // The durable record first: a dead letter must survive a Redis flush.
+    if (!RecordFailure(read, *r)) return;
+    failed.push_back(
+        {.event = r->text, .error = r->error, .stage = r->stage, .attempts = r->attempts});
   }
-  auto moved = queue_.MoveToDeadLetters(entry, error, stage, attempts);
+  if (failed.empty()) return Ack({entry});
+  auto moved = queue_.MoveToDeadLetters(entry, failed);
   if (!moved) {
-    spdlog::error("worker {}: cannot dead-letter {}: {} (stays pending)", name_, entry.id,
+    spdlog::error("worker {}: cannot dead-letter from {}: {} (stays pending)", name_, entry.id,
                   moved.error().message);
     return;
   }
-  stats_.dead_lettered++;
-  spdlog::error(
-      "worker {}: entry {} moved to the dead-letter queue as {} after {} attempt(s), "
-      "stage {}: {}",
-      name_, entry.id, moved.value(), attempts, stage, error);
+  stats_.dead_lettered += static_cast<int64_t>(moved.value().size());
+  for (std::size_t i = 0; i < moved.value().size() && i < failed.size(); ++i) {
+    spdlog::error(
+        "worker {}: an event of entry {} moved to the dead-letter queue as {} after {} "
+        "attempt(s), stage {}: {}",
+        name_, entry.id, moved.value()[i], failed[i].attempts, failed[i].stage, failed[i].error);
+  }
 }
 
-void Consumer::Ack(const std::vector<std::string>& ids) {
-  if (ids.empty()) return;
-  auto acked = queue_.Ack(ids);
+bool Consumer::RecordFailure(const Read& read, const Rejected& failed) {
+  const sdk::ConversationEvent* event = failed.event;
+  const std::string& entry_id = read.entries[failed.entry].id;
+  const store::FailureRecord record{
+      .event_id = event ? event->event_id : entry_id,
+      .tenant_id = event ? event->tenant_id : "",
+      .channel = event ? std::string(sdk::ChannelName(event->channel)) : "",
+      .provider_message_id = event ? event->provider_message_id : "",
+      .stage = failed.stage,
+      .error = failed.error,
+      .payload = std::string(failed.text),
+      .attempts = failed.attempts};
+  for (int attempt = 1;; ++attempt) {
+    auto recorded = store_.RecordFailure(record);
+    if (recorded) return true;
+    if (recorded.error().code == "db_rejected") {
+      spdlog::error("cannot record failure: {}", recorded.error().message);
+      return true;
+    }
+    if (Backoff(attempt, {entry_id})) return false;
+  }
+}
+
+void Consumer::Ack(const std::vector<queue::SettledEntry>& entries) {
+  if (entries.empty()) return;
+  auto acked = queue_.Ack(entries);
   // Stored but not acked: the entries are re-delivered later and their
   // insert is a no-op (ON CONFLICT DO NOTHING). Nothing is lost.
   if (!acked) spdlog::warn("worker {}: ack failed: {}", name_, acked.error().message);
@@ -237,6 +301,13 @@ bool Consumer::Backoff(int attempt, const std::vector<std::string>& ids) {
   }
   (void)queue_.Touch(name_, ids);
   return false;
+}
+
+std::vector<std::string> Consumer::IdsOf(const Read& read) const {
+  std::vector<std::string> ids;
+  ids.reserve(read.entries.size());
+  for (const queue::StreamEntry& e : read.entries) ids.push_back(e.id);
+  return ids;
 }
 
 }  // namespace mccig::worker

@@ -2,16 +2,20 @@
 // acknowledge it; the worker runs several of these on their own threads.
 //
 // Invariants:
-//  - An entry is acked only after its row is committed (or was already
-//    there), or after it was recorded in ingest_failures and moved to the
-//    dead-letter stream. Until then it stays pending and is re-delivered
-//    (reclaimed) if this consumer dies.
+//  - An entry (one or more events, queue_keys.h) is acked only after every
+//    one of its events is committed (or was already there), or recorded in
+//    ingest_failures and moved to the dead-letter stream. Until then it
+//    stays pending and is re-delivered (reclaimed) if this consumer dies;
+//    its stored events are then a no-op the second time.
 //  - A database that is unreachable never sends anything to the DLQ: the
 //    batch waits with backoff (its entries touched so no one reclaims them)
 //    and resumes when the database is back.
 //  - One event the database rejects does not hold back its batch: the batch
 //    is retried row by row, the others are stored, and only the rejected one
-//    is retried (max_retries, with backoff) and then dead-lettered.
+//    is retried (max_retries, with backoff) and then dead-lettered, on its
+//    own, from the entry it came in.
+// A read asks for about batch_size events: entries hold several, so the
+// entries per read follow the events per entry of the last read.
 // Not thread-safe: one consumer, one thread.
 #pragma once
 
@@ -43,35 +47,56 @@ class Consumer {
   const std::string& name() const { return name_; }
 
  private:
-  struct Item {
-    queue::StreamEntry entry;
-    sdk::ConversationEvent event;
-  };
-  struct Rejected {
-    Item item;
-    std::string error;
-  };
-  // Decoded entries ready to store, as parallel lists: the events go to the
-  // store as they are, without a copy per batch.
-  struct Batch {
-    std::vector<queue::StreamEntry> entries;
+  // Decoded events as parallel lists: the events go to the store as they
+  // are, without a copy per batch.
+  struct Events {
     std::vector<sdk::ConversationEvent> events;
-    std::vector<std::string> ids;
+    std::vector<std::size_t> entry;      // events[i] came in entries[entry[i]] ...
+    std::vector<std::string_view> text;  // ... as this line of it
+    void Add(std::size_t from, std::string_view line, sdk::ConversationEvent event);
+  };
+  // An event not stored yet; `event` is null when its text did not decode.
+  struct Rejected {
+    std::size_t entry = 0;
+    std::string_view text{};
+    const sdk::ConversationEvent* event = nullptr;
+    std::string stage{};
+    std::string error{};
+    int attempts = 1;
+    bool stored = false;  // a retry stored it after all
+  };
+  // One read: its entries and their events, sorted by what happens next.
+  struct Read {
+    std::vector<queue::StreamEntry> entries;
+    std::vector<std::size_t> events_in;  // per entry
+    Events to_store;
+    Events simulated;               // simulation mode fails these
+    std::vector<Rejected> decode;   // not events: dead-lettered at once
+    std::vector<Rejected> persist;  // the database refused them
   };
 
   bool Prepare();
   std::vector<queue::StreamEntry> NextBatch();
+  int EntriesPerRead() const;
   void Process(std::vector<queue::StreamEntry> entries);
-  // Stores the items; returns those the database refused. Leaves entries
-  // pending (returns nothing) if stopped while the database is down.
-  std::vector<Rejected> StoreBatch(const Batch& batch);
-  std::vector<Rejected> StoreOneByOne(const Batch& batch);
-  void RetryThenDeadLetter(const Rejected& rejected);
-  void DeadLetter(const queue::StreamEntry& entry, const sdk::ConversationEvent* event,
-                  const std::string& stage, const std::string& error, int attempts);
-  void Ack(const std::vector<std::string>& ids);
+  Read Decode(std::vector<queue::StreamEntry> entries);
+  // Stores read.to_store, adding the events the database refused to
+  // read.persist. False if stopped while the database is down (everything
+  // stays pending).
+  bool StoreBatch(Read& read);
+  bool StoreOneByOne(Read& read);
+  // Retries a refused event; true once stored, false when it stays refused.
+  // Sets `stopped` if the wait was interrupted.
+  bool Retry(const Read& read, Rejected& rejected, bool& stopped);
+  // Acks entry `e` of `read` if none of `refused` is left unstored;
+  // otherwise records those left and moves them to the dead-letter stream.
+  void Settle(const Read& read, std::size_t e, const std::vector<const Rejected*>& refused);
+  // Records `failed` in ingest_failures; false if stopped meanwhile.
+  bool RecordFailure(const Read& read, const Rejected& failed);
+  void Ack(const std::vector<queue::SettledEntry>& entries);
   // Waits before retry `attempt`, keeping `ids` claimed; true when stopped.
   bool Backoff(int attempt, const std::vector<std::string>& ids);
+  std::vector<std::string> IdsOf(const Read& read) const;
 
   std::string name_;
   queue::StreamQueue& queue_;
@@ -81,6 +106,7 @@ class Consumer {
   StopSignal& stop_;
   bool group_ready_ = false;
   std::chrono::steady_clock::time_point next_reclaim_{};
+  double events_per_entry_ = 1;  // in the last read
 };
 
 }  // namespace mccig::worker

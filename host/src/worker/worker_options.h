@@ -12,7 +12,7 @@ namespace mccig::worker {
 
 struct WorkerOptions {
   int concurrency = 2;              // consumers, each with its own connections
-  int batch_size = 200;             // entries per read and per INSERT
+  int batch_size = 200;             // events per read and per INSERT (about)
   int max_retries = 5;              // retries of a rejected event before the DLQ
   int64_t base_backoff_ms = 200;    // retry n waits base * 2^(n-1) ...
   int64_t max_backoff_ms = 30'000;  // ... at most this

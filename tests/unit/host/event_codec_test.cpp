@@ -57,5 +57,22 @@ TEST(EventCodec, RefusesIncompleteEntries) {
   EXPECT_FALSE(queue::DecodeEvent(j.dump()));
 }
 
+TEST(EventCodec, AnEncodedEventIsOneLineSoAnEntryCanHoldMany) {
+  sdk::ConversationEvent e = Sample();
+  e.content = "line one\nline two\r\n";
+  e.raw_metadata = {{"Body", "a\nb"}, {"nested", {{"k", "\n"}}}};
+  const std::string one = queue::EncodeEvent(e);
+  EXPECT_EQ(one.find('\n'), std::string::npos);
+  const std::string entry = one + "\n" + one + "\n\n" + "garbage";
+  const std::vector<std::string_view> lines = queue::SplitEvents(entry);
+  ASSERT_EQ(lines.size(), 3u) << "empty lines are skipped";
+  EXPECT_EQ(lines[0], one);
+  EXPECT_EQ(lines[1], one);
+  EXPECT_EQ(lines[2], "garbage");
+  EXPECT_EQ(queue::DecodeEvent(lines[1]).value().content, e.content);
+  EXPECT_TRUE(queue::SplitEvents("").empty());
+  EXPECT_EQ(queue::SplitEvents("x\n").size(), 1u);
+}
+
 }  // namespace
 }  // namespace mccig

@@ -87,10 +87,12 @@ struct Fixture {
       entries.back() += queue::EncodeEvent(events[i]);
     }
     const std::string count = std::to_string(events.size());
+    const std::string in_entry = std::to_string(per_entry);
     std::vector<std::vector<std::string_view>> commands = {
         {"INCRBY", queue::kQueuedEventsKey, count}};
     for (const std::string& entry : entries) {
-      commands.push_back({"XADD", queue::kStreamKey, "*", queue::kEventsField, entry});
+      commands.push_back(
+          {"XADD", queue::kStreamKey, "*", queue::kEventsField, entry, "n", in_entry});
       if (commands.size() == 1000) {
         if (!lease.value().Pipeline(commands)) std::exit(2);
         commands.clear();

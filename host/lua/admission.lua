@@ -30,8 +30,9 @@
 -- The accepted events of a call go into ONE stream entry, field "events",
 -- one encoded event per line (encoded events hold no raw newline): one XADD
 -- per call rather than per event, and one entry for the worker to read and
--- acknowledge. Events marked for a simulated failure get an entry of their
--- own, marked "simulate" "failure". KEYS[2] counts the events in the stream
+-- acknowledge; its field "n" is how many (read.lua sizes reads by it).
+-- Events marked for a simulated failure get an entry of their own, marked
+-- "simulate" "failure". KEYS[2] counts the events in the stream
 -- (the stream's own length counts entries); the worker's ack.lua and
 -- dead_letter.lua take them off again.
 -- A refusal never leaves a claim behind: out of tokens, the key is only read
@@ -96,7 +97,7 @@ for i = 1, events do
     else
       claimed[#claimed + 1] = idem
       if ARGV[a + 3] == '1' then
-        xadd('events', ARGV[a + 2], 'simulate', 'failure')
+        xadd('events', ARGV[a + 2], 'n', 1, 'simulate', 'failure')
       else
         queued[#queued + 1] = ARGV[a + 2]
       end
@@ -109,7 +110,7 @@ for i = 1, events do
   out[#out + 1] = math.floor(math.max(0, tokens[b]))
 end
 
-if #queued > 0 then xadd('events', table.concat(queued, '\n')) end
+if #queued > 0 then xadd('events', table.concat(queued, '\n'), 'n', #queued) end
 
 if failure then
   -- Undo the whole call: the caller answers every event "try again".

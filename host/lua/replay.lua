@@ -12,7 +12,7 @@ for _, dlq_id in ipairs(ARGV) do
     local fields = entry[1][2]
     for i = 1, #fields, 2 do
       if fields[i] == 'event' then
-        local new_id = redis.call('XADD', KEYS[2], '*', 'events', fields[i + 1])
+        local new_id = redis.call('XADD', KEYS[2], '*', 'events', fields[i + 1], 'n', 1)
         redis.call('INCR', KEYS[3])
         redis.call('XDEL', KEYS[1], dlq_id)
         table.insert(moved, {dlq_id, new_id})

@@ -79,8 +79,10 @@ TEST_F(RedisAdmissionTest, AcceptedEventIsInTheStreamBeforeThe201) {
   auto entries = Redis({"XRANGE", queue::kStreamKey, "-", "+"});
   ASSERT_EQ(entries->elements, 1u);
   const redisReply* fields = entries->element[0]->element[1];
-  ASSERT_EQ(fields->elements, 2u);
+  ASSERT_EQ(fields->elements, 4u);
   EXPECT_EQ(std::string(fields->element[0]->str), queue::kEventsField);
+  EXPECT_EQ(std::string(fields->element[2]->str), "n");
+  EXPECT_EQ(std::string(fields->element[3]->str), "1") << "the events it holds";
   auto event = queue::DecodeEvent(fields->element[1]->str);
   ASSERT_TRUE(event) << event.error().message;
   EXPECT_EQ(event.value().event_id, r.Json()["event_id"]);
@@ -183,6 +185,7 @@ TEST_F(RedisAdmissionTest, AcceptedEventsOfOneCallShareOneEntryInOrder) {
     ids.push_back(queue::DecodeEvent(line).value().provider_message_id);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"E1", "E2", "E3", "E4"}));
+  EXPECT_EQ(std::string(fields->element[3]->str), "4");
   EXPECT_EQ(StreamLength(), 4);
 }
 

@@ -115,21 +115,20 @@ class WorkerTest : public ::testing::Test {
     ASSERT_TRUE(added) << added.error().message;
   }
   void Enqueue(const std::string& encoded) { Enqueue(std::vector<std::string>{encoded}); }
-  // Entries of five events each, added in one MULTI (so one blocked read
-  // takes them all), counted as queued as admission counts them.
+  // Entries of five events each (`events` is a multiple of five), added in
+  // one MULTI (so one blocked read takes them all), counted as queued as
+  // admission counts them.
   void EnqueueAtomically(const std::vector<std::string>& events) {
     std::vector<std::string> entries;
     for (std::size_t i = 0; i < events.size(); i += 5) {
       std::string joined;
-      for (std::size_t j = i; j < std::min(i + 5, events.size()); ++j) {
-        joined += (joined.empty() ? "" : "\n") + events[j];
-      }
+      for (std::size_t j = i; j < i + 5; ++j) joined += (joined.empty() ? "" : "\n") + events[j];
       entries.push_back(std::move(joined));
     }
     const std::string count = std::to_string(events.size());
     std::vector<std::vector<std::string_view>> commands = {{"MULTI"}};
     for (const auto& e : entries) {
-      commands.push_back({"XADD", queue::kStreamKey, "*", queue::kEventsField, e});
+      commands.push_back({"XADD", queue::kStreamKey, "*", queue::kEventsField, e, "n", "5"});
     }
     commands.push_back({"INCRBY", queue::kQueuedEventsKey, count});
     commands.push_back({"EXEC"});
@@ -293,6 +292,38 @@ TEST_F(WorkerTest, PoisonEventInAnEntryOfManyIsDeadLetteredAloneAndTheEntrySettl
   ASSERT_EQ(queue_->Replay({persist.id}).value().size(), 1u);
   ASSERT_TRUE(WaitUntil([&] { return Drained() && Stats().dead_letters == 2; }));
   EXPECT_EQ(Rows(), 3);
+}
+
+TEST_F(WorkerTest, ReadsAreBoundedInEventsWhateverTheEntriesHold) {
+  // Three entries of 100 events, then ten of one: a read asking for about
+  // 150 events takes entries until they hold that many, never all 310.
+  for (int e = 0; e < 3; ++e) {
+    std::vector<std::string> events;
+    for (int i = 0; i < 100; ++i) {
+      events.push_back(queue::EncodeEvent(Event("SM-R" + std::to_string(e * 100 + i))));
+    }
+    Enqueue(events);
+  }
+  for (int i = 0; i < 10; ++i) Enqueue(queue::EncodeEvent(Event("SM-S" + std::to_string(i))));
+  ASSERT_TRUE(queue_->EnsureGroup());
+  const auto sizes = [](const std::vector<queue::StreamEntry>& entries) {
+    std::vector<int64_t> out;
+    for (const auto& e : entries) out.push_back(e.size);
+    return out;
+  };
+  auto first = queue_->Read("c1", 150, 10);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(sizes(first.value()), (std::vector<int64_t>{100, 100}));
+  auto second = queue_->Read("c1", 105, 10);
+  EXPECT_EQ(sizes(second.value()), (std::vector<int64_t>{100, 1, 1, 1, 1, 1}));
+  auto third = queue_->Read("c1", 150, 10);
+  EXPECT_EQ(sizes(third.value()), (std::vector<int64_t>{1, 1, 1, 1, 1}));
+  EXPECT_TRUE(queue_->Read("c1", 150, 10).value().empty());
+  // Taking over another consumer's entries is bounded the same way.
+  auto reclaimed = queue_->Reclaim("c2", 0, 150);
+  ASSERT_TRUE(reclaimed) << reclaimed.error().message;
+  EXPECT_EQ(sizes(reclaimed.value()), (std::vector<int64_t>{100, 100}));
+  EXPECT_EQ(Stats().pending, 13);
 }
 
 TEST_F(WorkerTest, SimulatedFailureGoesToTheDeadLetterQueueAndReplayStoresItOnce) {

@@ -1,7 +1,9 @@
 // stream_queue.cpp — see stream_queue.h.
 #include "queue/stream_queue.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 
 #include "queue/event_codec.h"
 #include "resources/resources.h"
@@ -45,6 +47,7 @@ StreamEntry ParseEntry(const redisReply* entry) {
     // "event": an entry of one event, queued by an earlier version.
     if (name == kEventsField || name == kEventField) out.events = std::move(value);
     if (name == "simulate") out.simulate_failure = value == "failure";
+    if (name == "n") out.size = std::max<int64_t>(1, ToInt(value));
   });
   return out;
 }
@@ -82,6 +85,7 @@ std::string NowMs() {
 
 StreamQueue::StreamQueue(redis::Pool& pool)
     : pool_(pool),
+      read_(std::string(resources::Get("lua/read.lua"))),
       ack_(std::string(resources::Get("lua/ack.lua"))),
       dead_letter_(std::string(resources::Get("lua/dead_letter.lua"))),
       replay_(std::string(resources::Get("lua/replay.lua"))) {}
@@ -96,45 +100,61 @@ sdk::Result<bool> StreamQueue::EnsureGroup() {
   return reply.error();
 }
 
-sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consumer, int count,
+namespace {
+
+// "no_group" when the stream or group vanished, whether Redis said so to a
+// command or to a script's call.
+sdk::Error ReadError(sdk::Error error) {
+  if (error.message.find("NOGROUP") != std::string::npos) error.code = "no_group";
+  return error;
+}
+
+}  // namespace
+
+sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consumer, int events,
                                                         int64_t block_ms) {
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
-  const std::string n = std::to_string(count);
+  const auto ready = [&](int64_t wanted) -> sdk::Result<std::vector<StreamEntry>> {
+    const std::string n = std::to_string(wanted);
+    auto reply = read_.Run(lease.value(), {kStreamKey}, {kConsumerGroup, consumer, n, "new"});
+    if (!reply) return ReadError(reply.error());
+    return ParseEntries(reply.value().get());
+  };
+  auto entries = ready(std::max(1, events));
+  if (!entries || !entries.value().empty()) return entries;
+  // Nothing waiting: block for the next entry, one, so the read stays
+  // bounded (an entry holds at most one admission call's events); then
+  // take what arrived with it, so a burst after a quiet spell is still
+  // read as one batch.
   const std::string block = std::to_string(block_ms);
-  auto reply = lease.value().Command({"XREADGROUP", "GROUP", kConsumerGroup, consumer, "COUNT", n,
+  auto reply = lease.value().Command({"XREADGROUP", "GROUP", kConsumerGroup, consumer, "COUNT", "1",
                                       "BLOCK", block, "STREAMS", kStreamKey, ">"});
-  if (!reply) {
-    if (reply.error().message.starts_with("NOGROUP")) {
-      return sdk::Error{"no_group", reply.error().message, {}};
-    }
-    return reply.error();
-  }
+  if (!reply) return ReadError(reply.error());
   const redisReply* r = reply.value().get();
   if (r->type == REDIS_REPLY_NIL) return std::vector<StreamEntry>{};
   if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || r->element[0]->elements < 2) {
     return Unexpected("XREADGROUP");
   }
-  return ParseEntries(r->element[0]->element[1]);
+  std::vector<StreamEntry> first = ParseEntries(r->element[0]->element[1]);
+  const int64_t more = events - (first.empty() ? 0 : first.front().size);
+  if (more <= 0) return first;
+  auto rest = ready(more);
+  // Delivered either way: an error here leaves those pending, reclaimed later.
+  if (rest) std::move(rest.value().begin(), rest.value().end(), std::back_inserter(first));
+  return first;
 }
 
 sdk::Result<std::vector<StreamEntry>> StreamQueue::Reclaim(const std::string& consumer,
-                                                           int64_t min_idle_ms, int count) {
+                                                           int64_t min_idle_ms, int events) {
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
+  const std::string wanted = std::to_string(std::max(1, events));
   const std::string idle = std::to_string(min_idle_ms);
-  const std::string n = std::to_string(count);
-  auto reply = lease.value().Command(
-      {"XAUTOCLAIM", kStreamKey, kConsumerGroup, consumer, idle, "0-0", "COUNT", n});
-  if (!reply) {
-    if (reply.error().message.starts_with("NOGROUP")) {
-      return sdk::Error{"no_group", reply.error().message, {}};
-    }
-    return reply.error();
-  }
-  const redisReply* r = reply.value().get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 2) return Unexpected("XAUTOCLAIM");
-  return ParseEntries(r->element[1]);
+  auto reply =
+      read_.Run(lease.value(), {kStreamKey}, {kConsumerGroup, consumer, wanted, "reclaim", idle});
+  if (!reply) return ReadError(reply.error());
+  return ParseEntries(reply.value().get());
 }
 
 sdk::Result<int64_t> StreamQueue::Touch(const std::string& consumer,
@@ -198,9 +218,9 @@ sdk::Result<std::string> StreamQueue::Enqueue(const std::vector<std::string>& ev
     if (!joined.empty()) joined += '\n';
     joined += e;
   }
-  std::vector<std::string_view> add = {"XADD", kStreamKey, "*", kEventsField, joined};
-  if (simulate_failure) add.insert(add.end(), {"simulate", "failure"});
   const std::string count = std::to_string(events.size());
+  std::vector<std::string_view> add = {"XADD", kStreamKey, "*", kEventsField, joined, "n", count};
+  if (simulate_failure) add.insert(add.end(), {"simulate", "failure"});
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
   auto replies =

@@ -29,6 +29,7 @@ inline constexpr std::string_view kConsumerGroup = "workers";
 struct StreamEntry {
   std::string id{};
   std::string events{};           // one encoded event per line; empty if none
+  int64_t size = 1;               // events it holds, as admission counted them ("n")
   bool simulate_failure = false;  // marked by simulation mode
 };
 
@@ -73,14 +74,16 @@ class StreamQueue {
   // the first worker ran are delivered) and the stream if missing.
   sdk::Result<bool> EnsureGroup();
 
-  // New entries for this consumer; waits up to block_ms when there are none.
+  // New entries for this consumer, as many as hold about `events` events
+  // (read.lua); when there are none, waits up to block_ms for one.
   // Error code "no_group" when the stream or group vanished.
-  sdk::Result<std::vector<StreamEntry>> Read(const std::string& consumer, int count,
+  sdk::Result<std::vector<StreamEntry>> Read(const std::string& consumer, int events,
                                              int64_t block_ms);
 
-  // Takes over up to `count` entries pending longer than min_idle_ms.
+  // Takes over entries pending longer than min_idle_ms, as many as hold
+  // about `events` events.
   sdk::Result<std::vector<StreamEntry>> Reclaim(const std::string& consumer, int64_t min_idle_ms,
-                                                int count);
+                                                int events);
 
   // Resets the idle time of entries this consumer is still working on, so
   // a slow retry is not mistaken for a crash.
@@ -115,6 +118,7 @@ class StreamQueue {
 
  private:
   redis::Pool& pool_;
+  redis::Script read_;
   redis::Script ack_;
   redis::Script dead_letter_;
   redis::Script replay_;

@@ -52,11 +52,6 @@ bool Consumer::RunOnce() {
   return true;
 }
 
-int Consumer::EntriesPerRead() const {
-  const double entries = static_cast<double>(options_.batch_size) / events_per_entry_;
-  return static_cast<int>(std::clamp(entries, 1.0, static_cast<double>(options_.batch_size)));
-}
-
 std::vector<queue::StreamEntry> Consumer::NextBatch() {
   if (!group_ready_) {
     auto created = queue_.EnsureGroup();
@@ -74,7 +69,7 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
   if (now >= next_reclaim_) {
     next_reclaim_ =
         now + std::chrono::milliseconds(std::max<int64_t>(100, options_.visibility_timeout_ms / 4));
-    batch = queue_.Reclaim(name_, options_.visibility_timeout_ms, EntriesPerRead());
+    batch = queue_.Reclaim(name_, options_.visibility_timeout_ms, options_.batch_size);
     if (batch && !batch.value().empty()) {
       stats_.reclaimed += static_cast<int64_t>(batch.value().size());
       spdlog::info("worker {}: reclaimed {} entries idle for over {} ms", name_,
@@ -82,7 +77,7 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
     }
   }
   if (batch && batch.value().empty()) {
-    batch = queue_.Read(name_, EntriesPerRead(), options_.block_ms);
+    batch = queue_.Read(name_, options_.batch_size, options_.block_ms);
   }
   if (!batch) {
     // The stream or group vanished (FLUSHALL, Redis restarted without its
@@ -105,12 +100,10 @@ Consumer::Read Consumer::Decode(std::vector<queue::StreamEntry> entries) {
   Read read;
   read.entries = std::move(entries);  // not resized again: the views below stay valid
   read.events_in.resize(read.entries.size());
-  std::size_t total = 0;
   for (std::size_t e = 0; e < read.entries.size(); ++e) {
     const queue::StreamEntry& entry = read.entries[e];
     const std::vector<std::string_view> lines = queue::SplitEvents(entry.events);
     read.events_in[e] = lines.size();
-    total += lines.size();
     if (lines.empty()) read.decode.push_back({.entry = e, .stage = "decode", .error = "no event"});
     for (std::string_view line : lines) {
       auto decoded = queue::DecodeEvent(line);
@@ -123,9 +116,6 @@ Consumer::Read Consumer::Decode(std::vector<queue::StreamEntry> entries) {
             .Add(e, line, std::move(decoded.value()));
       }
     }
-  }
-  if (!read.entries.empty()) {
-    events_per_entry_ = std::max(1.0, static_cast<double>(total) / read.entries.size());
   }
   return read;
 }

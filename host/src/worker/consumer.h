@@ -14,8 +14,7 @@
 //    is retried row by row, the others are stored, and only the rejected one
 //    is retried (max_retries, with backoff) and then dead-lettered, on its
 //    own, from the entry it came in.
-// A read asks for about batch_size events: entries hold several, so the
-// entries per read follow the events per entry of the last read.
+// A read takes entries until they hold about batch_size events (read.lua).
 // Not thread-safe: one consumer, one thread.
 #pragma once
 
@@ -77,7 +76,6 @@ class Consumer {
 
   bool Prepare();
   std::vector<queue::StreamEntry> NextBatch();
-  int EntriesPerRead() const;
   void Process(std::vector<queue::StreamEntry> entries);
   Read Decode(std::vector<queue::StreamEntry> entries);
   // Stores read.to_store, adding the events the database refused to
@@ -106,7 +104,6 @@ class Consumer {
   StopSignal& stop_;
   bool group_ready_ = false;
   std::chrono::steady_clock::time_point next_reclaim_{};
-  double events_per_entry_ = 1;  // in the last read
 };
 
 }  // namespace mccig::worker

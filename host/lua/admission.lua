@@ -4,13 +4,15 @@
 -- KEYS[1]              the queue stream      queue:conversations
 -- KEYS[2]              the count of events queued
 --                                            queued:{queue:conversations}
--- KEYS[3 .. 2+B]       one token bucket per tenant in the call
---                                            bucket:{queue:conversations}:<tenant>
--- KEYS[3+B .. 2+B+N]   one idempotency key per event, in event order
---                      idem:{queue:conversations}:<tenant>:<channel>:<provider id>
--- ARGV[1] B (buckets)   ARGV[2] idempotency TTL (s)
--- then per bucket b:    capacity, refill per second
--- then per event:       bucket number (1-based), event id, the encoded event,
+-- then three keys per tenant t in the call (t = 1 .. B):
+--   KEYS[3t]           its token bucket      bucket:{queue:conversations}:<tenant>
+--   KEYS[3t+1], KEYS[3t+2]
+--                      its two idempotency generations (hashes)
+--                                            idem:{queue:conversations}:<tenant>:0 and :1
+-- ARGV[1] B (tenants)   ARGV[2] idempotency TTL (s)
+-- then per tenant t:    capacity, refill per second
+-- then per event:       tenant number (1-based), event id, its idempotency
+--                       field "<channel>:<provider id>", the encoded event,
 --                       '1' to mark the event for a simulated worker failure
 --
 -- Returns three values per event, in order: status, detail, remaining tokens.
@@ -27,6 +29,17 @@
 -- Events are judged in order against their tenant's bucket, so a batch over
 -- the limit accepts its first events and refuses the rest.
 --
+-- Idempotency keys are fields of two hashes per tenant rather than a key
+-- each, so a batch costs two HMGETs and one HSET, not one SET per event
+-- (a redis.call, and a command in the AOF, each). A hash has no per-field
+-- TTL in Redis 7.0, so the hashes take turns: new claims go into the
+-- current generation (the one whose "created" field is newest); once it is
+-- TTL old, the other generation is unlinked and becomes current. A claim
+-- made at t therefore lives until the second turn after it: at least TTL,
+-- at most twice TTL (a field is never taken for a claim: fields hold a ':').
+-- Every write also sets the current hash to expire 2 * TTL later, so a
+-- tenant that falls silent leaves nothing behind.
+--
 -- The accepted events of a call go into ONE stream entry, field "events",
 -- one encoded event per line (encoded events hold no raw newline): one XADD
 -- per call rather than per event, and one entry for the worker to read and
@@ -35,23 +48,43 @@
 -- "simulate" "failure". KEYS[2] counts the events in the stream
 -- (the stream's own length counts entries); the worker's ack.lua and
 -- dead_letter.lua take them off again.
--- A refusal never leaves a claim behind: out of tokens, the key is only read
--- (GET), never set. Every key shares the slot of the stream
--- ({queue:conversations} hashes like the stream's own name), so the script
--- runs unchanged on Redis Cluster.
-local buckets = tonumber(ARGV[1])
-local ttl = ARGV[2]
+-- A refusal never leaves a claim behind. Every key shares the slot of the
+-- stream ({queue:conversations} hashes like the stream's own name), so the
+-- script runs unchanged on Redis Cluster.
+local tenants = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- unpack() spreads at most a few thousand values: commands go in chunks.
+local chunk = 1000
+
+local function bucket_key(b) return KEYS[3 * b] end
+
+-- The generation claims go into, and the other one, for tenant b; turns
+-- them over when the current one is TTL old.
+local function generations(b)
+  local g0, g1 = KEYS[3 * b + 1], KEYS[3 * b + 2]
+  local c0 = tonumber(redis.call('HGET', g0, 'created'))
+  local c1 = tonumber(redis.call('HGET', g1, 'created'))
+  local current, older, created = g0, g1, c0
+  if c1 and (not c0 or c1 > c0) then current, older, created = g1, g0, c1 end
+  if not created or now_ms - created >= ttl * 1000 then
+    if created then current, older = older, current end
+    redis.call('UNLINK', current)
+    redis.call('HSET', current, 'created', string.format('%d', now_ms))
+    redis.call('EXPIRE', current, string.format('%d', 2 * ttl))
+  end
+  return current, older
+end
 
 -- A bucket is one string "<tokens> <last refill ms>"; missing means full.
-local capacity, rate, tokens, spent = {}, {}, {}, {}
-for b = 1, buckets do
+local capacity, rate, tokens, spent, current, older = {}, {}, {}, {}, {}, {}
+for b = 1, tenants do
   capacity[b] = tonumber(ARGV[1 + 2 * b])
   rate[b] = tonumber(ARGV[2 + 2 * b])
   tokens[b] = capacity[b]
   spent[b] = false
-  local stored = redis.call('GET', KEYS[2 + b])
+  local stored = redis.call('GET', bucket_key(b))
   if stored then
     local b_tokens, b_ts = string.match(stored, '^(%S+) (%S+)$')
     if b_tokens then
@@ -59,15 +92,41 @@ for b = 1, buckets do
                            tonumber(b_tokens) + math.max(0, now_ms - tonumber(b_ts)) * rate[b] / 1000)
     end
   end
+  current[b], older[b] = generations(b)
+end
+
+local first = 3 + 2 * tenants
+local events = (#ARGV - first + 1) / 5
+local function arg(i, k) return ARGV[first + 5 * (i - 1) + k] end
+
+-- What each event's field holds already, from either generation.
+local known = {}
+for b = 1, tenants do
+  local index, fields = {}, {}
+  for i = 1, events do
+    if tonumber(arg(i, 0)) == b then
+      index[#index + 1] = i
+      fields[#fields + 1] = arg(i, 2)
+    end
+  end
+  for from = 1, #fields, chunk do
+    local to = math.min(from + chunk - 1, #fields)
+    local now = redis.call('HMGET', current[b], unpack(fields, from, to))
+    local before = redis.call('HMGET', older[b], unpack(fields, from, to))
+    for k = from, to do
+      local v = now[k - from + 1] or before[k - from + 1]
+      if v then known[index[k]] = v end
+    end
+  end
 end
 
 local out = {}
-local claimed = {}   -- idempotency keys set by this call
+local claims = {}    -- per tenant: field, event id, ... set by this call
+local seen = {}      -- per tenant: field -> event id claimed in this call
+for b = 1, tenants do claims[b], seen[b] = {}, {} end
 local queued = {}    -- encoded events for the shared entry
 local added = {}     -- ids of the entries this call added
 local failure = nil
-local first = 3 + 2 * buckets
-local events = #KEYS - 2 - buckets
 
 local function xadd(...)
   local id = redis.pcall('XADD', KEYS[1], '*', ...)
@@ -79,31 +138,25 @@ local function xadd(...)
 end
 
 for i = 1, events do
-  local a = first + 4 * (i - 1)
-  local b = tonumber(ARGV[a])
-  local idem = KEYS[2 + buckets + i]
+  local b, id, field = tonumber(arg(i, 0)), arg(i, 1), arg(i, 2)
   local status, detail = 0, ''
-  if tokens[b] < 1 then
-    local previous = redis.call('GET', idem)
-    if previous then
-      status, detail = 1, previous
-    else
-      status, detail = 2, math.ceil((1 - tokens[b]) * 1000 / rate[b])
-    end
+  local previous = seen[b][field] or known[i]
+  if previous then
+    status, detail = 1, previous
+  elseif tokens[b] < 1 then
+    status, detail = 2, math.ceil((1 - tokens[b]) * 1000 / rate[b])
   else
-    local previous = redis.call('SET', idem, ARGV[a + 1], 'NX', 'GET', 'EX', ttl)
-    if previous then
-      status, detail = 1, previous
+    seen[b][field] = id
+    local c = claims[b]
+    c[#c + 1] = field
+    c[#c + 1] = id
+    if arg(i, 4) == '1' then
+      xadd('events', arg(i, 3), 'n', 1, 'simulate', 'failure')
     else
-      claimed[#claimed + 1] = idem
-      if ARGV[a + 3] == '1' then
-        xadd('events', ARGV[a + 2], 'n', 1, 'simulate', 'failure')
-      else
-        queued[#queued + 1] = ARGV[a + 2]
-      end
-      tokens[b] = tokens[b] - 1
-      spent[b] = true
+      queued[#queued + 1] = arg(i, 3)
     end
+    tokens[b] = tokens[b] - 1
+    spent[b] = true
   end
   out[#out + 1] = status
   out[#out + 1] = detail
@@ -113,12 +166,11 @@ end
 if #queued > 0 then xadd('events', table.concat(queued, '\n'), 'n', #queued) end
 
 if failure then
-  -- Undo the whole call: the caller answers every event "try again".
-  -- One key per call: unpack() cannot spread a batch of 100k.
-  for _, key in ipairs(claimed) do redis.call('DEL', key) end
+  -- Undo the whole call: the caller answers every event "try again". No
+  -- claim has been written yet; only the entries added are taken back.
   for _, id in ipairs(added) do redis.call('XDEL', KEYS[1], id) end
   out = {}
-  for i = 1, events do
+  for _ = 1, events do
     out[#out + 1] = 3
     out[#out + 1] = failure
     out[#out + 1] = 0
@@ -126,12 +178,21 @@ if failure then
   return out
 end
 
-if #claimed > 0 then redis.call('INCRBY', KEYS[2], #claimed) end
+local claimed = 0
+for b = 1, tenants do
+  local c = claims[b]
+  for from = 1, #c, 2 * chunk do
+    redis.call('HSET', current[b], unpack(c, from, math.min(from + 2 * chunk - 1, #c)))
+  end
+  if #c > 0 then redis.call('EXPIRE', current[b], string.format('%d', 2 * ttl)) end
+  claimed = claimed + #c / 2
+end
+if claimed > 0 then redis.call('INCRBY', KEYS[2], claimed) end
 
 -- An idle bucket refills to capacity; past that its key carries no state.
-for b = 1, buckets do
+for b = 1, tenants do
   if spent[b] then
-    redis.call('SET', KEYS[2 + b], string.format('%.17g %d', tokens[b], now_ms),
+    redis.call('SET', bucket_key(b), string.format('%.17g %d', tokens[b], now_ms),
                'PX', math.ceil(capacity[b] * 1000 / rate[b]) + 1000)
   end
 end

@@ -115,8 +115,8 @@ mccig_start_redis() {
   for attempt in 1 2 3; do
     port=$(mccig_free_port)
     redis-server --bind 127.0.0.1 --port "$port" --dir "$MCCIG_SCRATCH/redis" \
-      --appendonly yes --appendfsync everysec --save '' --daemonize yes \
-      --pidfile "$MCCIG_REDIS_PIDFILE" --logfile "$MCCIG_SCRATCH/redis/redis.log" \
+      --appendonly yes --appendfsync everysec --save '' --lazyfree-lazy-expire yes \
+      --daemonize yes --pidfile "$MCCIG_REDIS_PIDFILE" --logfile "$MCCIG_SCRATCH/redis/redis.log" \
       || die "redis-server did not start"
     for _ in $(seq 1 100); do
       redis-cli -p "$port" ping >/dev/null 2>&1 && break

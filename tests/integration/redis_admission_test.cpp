@@ -62,7 +62,12 @@ class RedisAdmissionTest : public ::testing::Test {
   // Events queued (an entry holds every event one admission call accepted).
   long long StreamLength() { return queue::StreamQueue(*pool_).Stats().value().length; }
   bool Claimed(const std::string& tenant, const std::string& sid) {
-    return Redis({"EXISTS", admission::IdempotencyKey(tenant, "sms", sid)})->integer == 1;
+    const std::string field = admission::IdempotencyField("sms", sid);
+    for (int generation : {0, 1}) {
+      const std::string key = admission::IdempotencyGenerationKey(tenant, generation);
+      if (Redis({"HEXISTS", key, field})->integer == 1) return true;
+    }
+    return false;
   }
 
   testing::RedisServer redis_;
@@ -89,8 +94,9 @@ TEST_F(RedisAdmissionTest, AcceptedEventIsInTheStreamBeforeThe201) {
   EXPECT_EQ(event.value().provider_message_id, "SM-A1");
   EXPECT_EQ(event.value().tenant_id, "acme");
   EXPECT_TRUE(Claimed("acme", "SM-A1"));
-  auto ttl = Redis({"TTL", admission::IdempotencyKey("acme", "sms", "SM-A1")});
-  EXPECT_GT(ttl->integer, 86000);
+  // The claim's generation outlives it: kept twice the TTL after each write.
+  auto ttl = Redis({"TTL", admission::IdempotencyGenerationKey("acme", 0)});
+  EXPECT_GT(ttl->integer, 2 * 86400 - 100);
 }
 
 TEST_F(RedisAdmissionTest, DuplicateSpendsNoToken) {
@@ -187,6 +193,31 @@ TEST_F(RedisAdmissionTest, AcceptedEventsOfOneCallShareOneEntryInOrder) {
   EXPECT_EQ(ids, (std::vector<std::string>{"E1", "E2", "E3", "E4"}));
   EXPECT_EQ(std::string(fields->element[3]->str), "4");
   EXPECT_EQ(StreamLength(), 4);
+}
+
+// Claims live between one and two TTLs: the generation a claim went into
+// is read for one more turn, then unlinked when the next turn comes.
+TEST_F(RedisAdmissionTest, ClaimsOutliveOneTtlAndGoAtTheSecondTurn) {
+  admission::AdmissionSettings one_second;
+  one_second.idempotency_ttl_seconds = 1;
+  one_second.default_limit = {.capacity = 1000, .refill_per_second = 1000};
+  admission_->UpdateSettings(one_second);
+  const auto admit = [&](const std::string& sid) {
+    const std::vector<sdk::ConversationEvent> events = {SmsEvent("acme", sid)};
+    return admission_->AdmitBatch(Items(events))[0].status;
+  };
+  using S = admission::AdmissionStatus;
+  ASSERT_EQ(admit("SM-G1"), S::kAccepted);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(admit("SM-G2"), S::kAccepted);  // the first turn: SM-G1's generation is older now
+  EXPECT_EQ(admit("SM-G1"), S::kDuplicate) << "a claim lives at least one TTL";
+  EXPECT_TRUE(Claimed("acme", "SM-G1"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(admit("SM-G3"), S::kAccepted);  // the second turn unlinks SM-G1's generation
+  EXPECT_FALSE(Claimed("acme", "SM-G1"));
+  EXPECT_TRUE(Claimed("acme", "SM-G2")) << "claimed a turn later, so still remembered";
+  EXPECT_EQ(admit("SM-G1"), S::kAccepted) << "forgotten after two turns";
+  EXPECT_EQ(admit("SM-G2"), S::kDuplicate);
 }
 
 TEST_F(RedisAdmissionTest, FailedEnqueueOfABatchChangesNothingAtAll) {

@@ -16,11 +16,16 @@ std::string Tagged(std::string_view prefix) {
 
 }  // namespace
 
-std::string IdempotencyKey(std::string_view tenant, std::string_view channel,
-                           std::string_view provider_message_id) {
+std::string IdempotencyGenerationKey(std::string_view tenant, int generation) {
   std::string key = Tagged("idem");
-  key.append(tenant).append(":").append(channel).append(":").append(provider_message_id);
+  key.append(tenant).append(generation == 0 ? ":0" : ":1");
   return key;
+}
+
+std::string IdempotencyField(std::string_view channel, std::string_view provider_message_id) {
+  std::string field(channel);
+  field.append(":").append(provider_message_id);
+  return field;
 }
 
 std::string BucketKey(std::string_view tenant) {

@@ -78,20 +78,23 @@ struct ScriptCall {
       }
       bucket_of_item.push_back(static_cast<std::size_t>(it - tenants.begin()) + 1);
     }
-    keys.reserve(2 + tenants.size() + items.size());
+    keys.reserve(2 + 3 * tenants.size());
     keys.emplace_back(queue::kStreamKey);
     keys.emplace_back(queue::kQueuedEventsKey);
-    for (std::string_view t : tenants) keys.push_back(BucketKey(t));
-    args.reserve(2 + bucket_args.size() + 4 * items.size());
+    for (std::string_view t : tenants) {
+      keys.push_back(BucketKey(t));
+      keys.push_back(IdempotencyGenerationKey(t, 0));
+      keys.push_back(IdempotencyGenerationKey(t, 1));
+    }
+    args.reserve(2 + bucket_args.size() + 5 * items.size());
     args.push_back(std::to_string(tenants.size()));
     args.push_back(std::to_string(settings.idempotency_ttl_seconds));
     for (auto& a : bucket_args) args.push_back(std::move(a));
     for (std::size_t i = 0; i < items.size(); ++i) {
       const sdk::ConversationEvent& e = *items[i].event;
-      keys.push_back(
-          IdempotencyKey(e.tenant_id, sdk::ChannelName(e.channel), e.provider_message_id));
       args.push_back(std::to_string(bucket_of_item[i]));
       args.push_back(e.event_id);
+      args.push_back(IdempotencyField(sdk::ChannelName(e.channel), e.provider_message_id));
       args.push_back(queue::EncodeEvent(e));
       args.push_back(items[i].options.simulate_worker_failure ? "1" : "0");
     }

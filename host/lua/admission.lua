@@ -11,9 +11,12 @@
 --                                            idem:{queue:conversations}:<tenant>:0 and :1
 -- ARGV[1] B (tenants)   ARGV[2] idempotency TTL (s)
 -- then per tenant t:    capacity, refill per second
+-- then                  every encoded event of the call, in order, one per
+--                       line (the entry's text when all are accepted)
 -- then per event:       tenant number (1-based), event id, its idempotency
---                       field "<channel>:<provider id>", the encoded event,
---                       '1' to mark the event for a simulated worker failure
+--                       field "<channel>:<provider id>", the length of its
+--                       encoded text, '1' to mark the event for a simulated
+--                       worker failure
 --
 -- Returns three values per event, in order: status, detail, remaining tokens.
 --   status 0 accepted: the event is in the stream and its key is claimed;
@@ -44,6 +47,11 @@
 -- one encoded event per line (encoded events hold no raw newline): one XADD
 -- per call rather than per event, and one entry for the worker to read and
 -- acknowledge; its field "n" is how many (read.lua sizes reads by it).
+-- The events come joined already: when all of them are accepted, the
+-- common case, that text is the entry as it is. Every string a script
+-- makes is hashed byte by byte (Redis's Lua), so cutting a kilobyte-sized
+-- event out of it, or joining pieces, costs as much as the rest of its
+-- admission: that is done only when some event is refused.
 -- Events marked for a simulated failure get an entry of their own, marked
 -- "simulate" "failure". KEYS[2] counts the events in the stream
 -- (the stream's own length counts entries); the worker's ack.lua and
@@ -95,7 +103,8 @@ for b = 1, tenants do
   current[b], older[b] = generations(b)
 end
 
-local first = 3 + 2 * tenants
+local joined = ARGV[3 + 2 * tenants]
+local first = 4 + 2 * tenants
 local events = (#ARGV - first + 1) / 5
 local function arg(i, k) return ARGV[first + 5 * (i - 1) + k] end
 
@@ -124,7 +133,8 @@ local out = {}
 local claims = {}    -- per tenant: field, event id, ... set by this call
 local seen = {}      -- per tenant: field -> event id claimed in this call
 for b = 1, tenants do claims[b], seen[b] = {}, {} end
-local queued = {}    -- encoded events for the shared entry
+local accepted = {}  -- event number -> true
+local everyone = true  -- every event accepted, none marked for failure
 local added = {}     -- ids of the entries this call added
 local failure = nil
 
@@ -150,20 +160,35 @@ for i = 1, events do
     local c = claims[b]
     c[#c + 1] = field
     c[#c + 1] = id
-    if arg(i, 4) == '1' then
-      xadd('events', arg(i, 3), 'n', 1, 'simulate', 'failure')
-    else
-      queued[#queued + 1] = arg(i, 3)
-    end
+    accepted[i] = true
+    if arg(i, 4) == '1' then everyone = false end
     tokens[b] = tokens[b] - 1
     spent[b] = true
   end
+  if status ~= 0 then everyone = false end
   out[#out + 1] = status
   out[#out + 1] = detail
   out[#out + 1] = math.floor(math.max(0, tokens[b]))
 end
 
-if #queued > 0 then xadd('events', table.concat(queued, '\n'), 'n', #queued) end
+if everyone then
+  xadd('events', joined, 'n', events)
+else
+  local queued, offset = {}, 1
+  for i = 1, events do
+    local length = tonumber(arg(i, 3))
+    if accepted[i] then
+      local text = string.sub(joined, offset, offset + length - 1)
+      if arg(i, 4) == '1' then
+        xadd('events', text, 'n', 1, 'simulate', 'failure')
+      else
+        queued[#queued + 1] = text
+      end
+    end
+    offset = offset + length + 1
+  end
+  if #queued > 0 then xadd('events', table.concat(queued, '\n'), 'n', #queued) end
+end
 
 if failure then
   -- Undo the whole call: the caller answers every event "try again". No

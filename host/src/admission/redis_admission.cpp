@@ -86,16 +86,23 @@ struct ScriptCall {
       keys.push_back(IdempotencyGenerationKey(t, 0));
       keys.push_back(IdempotencyGenerationKey(t, 1));
     }
-    args.reserve(2 + bucket_args.size() + 5 * items.size());
+    args.reserve(3 + bucket_args.size() + 5 * items.size());
     args.push_back(std::to_string(tenants.size()));
     args.push_back(std::to_string(settings.idempotency_ttl_seconds));
     for (auto& a : bucket_args) args.push_back(std::move(a));
+    const std::size_t joined_at = args.size();  // an index: args grows below
+    args.emplace_back().reserve(items.size() * 640);
     for (std::size_t i = 0; i < items.size(); ++i) {
       const sdk::ConversationEvent& e = *items[i].event;
+      std::string& joined = args[joined_at];
+      if (i > 0) joined += '\n';
+      const std::size_t start = joined.size();
+      queue::AppendEncodedEvent(e, joined);
+      const std::size_t length = joined.size() - start;
       args.push_back(std::to_string(bucket_of_item[i]));
       args.push_back(e.event_id);
       args.push_back(IdempotencyField(sdk::ChannelName(e.channel), e.provider_message_id));
-      args.push_back(queue::EncodeEvent(e));
+      args.push_back(std::to_string(length));
       args.push_back(items[i].options.simulate_worker_failure ? "1" : "0");
     }
   }

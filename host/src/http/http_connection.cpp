@@ -17,6 +17,7 @@
 
 #include "http/ingest_handler.h"
 #include "http/stream_upgrade.h"
+#include "json/json_writer.h"
 #include "log/logging.h"
 
 namespace mccig::http {
@@ -77,7 +78,7 @@ void Serialize(Reply& reply, bool http11, bool keep_alive, std::string& out) {
   } else if (!reply.content_type.empty()) {
     body = std::move(reply.text);
   } else if (!reply.body.is_null()) {
-    body = reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    body = json_writer::Dump(reply.body);
   }
   out.clear();
   out.append(http11 ? "HTTP/1.1 " : "HTTP/1.0 ").append(std::to_string(status)).append(" ");

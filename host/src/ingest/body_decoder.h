@@ -33,8 +33,6 @@ sdk::Result<nlohmann::json> DecodeJson(std::string_view body);
 // an array of its values, in order. Invalid escapes or UTF-8 are errors.
 sdk::Result<nlohmann::json> DecodeForm(std::string_view body);
 
-bool IsValidUtf8(std::string_view text) noexcept;
-
 // One error per string anywhere in the payload (keys included) holding a
 // NUL character: PostgreSQL can store none of them, so such a payload must
 // be refused at the door, not accepted and then dead-lettered.

@@ -8,6 +8,8 @@
 #include <mccig/sdk/timestamp.h>
 #include <nlohmann/json.hpp>
 
+#include "json/json_writer.h"
+
 namespace mccig::queue {
 
 // Written field by field rather than through sdk::ToJson: building that
@@ -15,6 +17,13 @@ namespace mccig::queue {
 // admission path. The keys are in the order nlohmann::json dumps objects
 // (sorted), so the text is the same as before.
 std::string EncodeEvent(const sdk::ConversationEvent& event) {
+  std::string out;
+  out.reserve(512 + event.content.size() * 2);
+  AppendEncodedEvent(event, out);
+  return out;
+}
+
+void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out) {
   using Value = std::variant<std::string_view, const nlohmann::json*>;
   const std::string timestamp = sdk::FormatTimestamp(event.timestamp_ms);
   const std::pair<const char*, Value> fields[] = {
@@ -26,25 +35,20 @@ std::string EncodeEvent(const sdk::ConversationEvent& event) {
       {"raw_metadata", &event.raw_metadata},
       {"tenant_id", event.tenant_id},
       {"timestamp", timestamp}};
-  std::string out;
-  out.reserve(512 + event.content.size() * 2);
+  bool first = true;
   for (const auto& [key, value] : fields) {
-    out += out.empty() ? "{\"" : ",\"";
+    out += first ? "{\"" : ",\"";
+    first = false;
     out += key;
     out += "\":";
-    const auto* json = std::get_if<const nlohmann::json*>(&value);
-    const auto dump = [&out](const nlohmann::json& v) {
-      out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    };
-    if (json != nullptr) {
-      dump(**json);  // no copy of the payload
+    if (const auto* json = std::get_if<const nlohmann::json*>(&value)) {
+      json_writer::Append(out, **json);  // no copy of the payload
     } else {
-      dump(nlohmann::json(std::get<std::string_view>(value)));
+      json_writer::AppendString(out, std::get<std::string_view>(value));
     }
   }
   out += event.timestamp_from_provider ? R"(,"timestamp_from_provider":true})"
                                        : R"(,"timestamp_from_provider":false})";
-  return out;
 }
 
 std::vector<std::string_view> SplitEvents(std::string_view events) {

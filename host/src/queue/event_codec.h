@@ -20,6 +20,9 @@
 namespace mccig::queue {
 
 std::string EncodeEvent(const sdk::ConversationEvent& event);
+// EncodeEvent's text, appended to `out` (a batch joins its events in one
+// string without a copy of each).
+void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out);
 // The events of an entry's "events" field, one per line; empty lines are
 // skipped. The views point into `events`.
 std::vector<std::string_view> SplitEvents(std::string_view events);

@@ -7,6 +7,7 @@
 #include <pqxx/stream_to>
 #include <pqxx/transaction>
 
+#include "json/json_writer.h"
 #include "store/migrations.h"
 
 namespace mccig::store {
@@ -64,8 +65,7 @@ sdk::Result<std::vector<std::string>> PgEventStore::Prepare() {
 namespace {
 
 std::string JsonText(const nlohmann::json& value) {
-  return value.is_null() ? std::string("{}")
-                         : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return value.is_null() ? std::string("{}") : json_writer::Dump(value);
 }
 
 // COPY of every event into the table, in `tx`. Throws

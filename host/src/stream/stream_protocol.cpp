@@ -2,6 +2,7 @@
 #include "stream/stream_protocol.h"
 
 #include "ingest/body_decoder.h"
+#include "json/json_writer.h"
 
 namespace mccig::stream {
 namespace {
@@ -13,7 +14,7 @@ BadMessage Bad(nlohmann::json id, std::string code, std::string message,
 }
 
 std::string Dump(const nlohmann::json& json) {
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_writer::Dump(json);
 }
 
 }  // namespace

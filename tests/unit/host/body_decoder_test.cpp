@@ -63,14 +63,6 @@ TEST(DecodeForm, RefusesBrokenEscapesAndUtf8) {
   EXPECT_TRUE(DecodeForm("a=%C3%A9").ok());  // é
 }
 
-TEST(IsValidUtf8, RejectsOverlongsAndSurrogates) {
-  EXPECT_TRUE(IsValidUtf8("plain \xc3\xa9 \xe6\xbc\xa2 \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe6\xbc"));          // truncated
-}
-
 TEST(DecodeJson, RefusesDeepNesting) {
   std::string deep(kMaxJsonDepth, '[');
   deep = "{\"a\":" + deep + std::string(kMaxJsonDepth, ']') + "}";

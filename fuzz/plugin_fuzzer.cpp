@@ -40,9 +40,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       .received_ms = 1714564800000};
   auto event = mccig::ingest::PrepareEvent(Plugin(), request);
   if (event) {
-    // What admission queues must decode back to the same event.
-    auto decoded = mccig::queue::DecodeEvent(mccig::queue::EncodeEvent(event.value()));
+    // What admission queues must decode back to the same event, and to the
+    // same row either way the worker may decode it.
+    const std::string encoded = mccig::queue::EncodeEvent(event.value());
+    auto decoded = mccig::queue::DecodeEvent(encoded);
     if (!decoded) __builtin_trap();
+    auto row = mccig::queue::DecodeRow(encoded);
+    const mccig::store::EventRow expected = mccig::store::RowOf(decoded.value());
+    if (!row || row.value().content != expected.content ||
+        row.value().provider_message_id != expected.provider_message_id ||
+        row.value().occurred_at != expected.occurred_at ||
+        nlohmann::json::parse(row.value().raw_metadata) != decoded.value().raw_metadata) {
+      __builtin_trap();
+    }
   }
   return 0;
 }

@@ -22,13 +22,13 @@ int64_t Scalar(const std::string& url, const std::string& sql) {
   return pqxx::nontransaction(c).exec(sql)[0][0].as<int64_t>();
 }
 
-sdk::ConversationEvent Event(const std::string& sid) {
+store::EventRow Event(const std::string& sid) {
   sdk::ConversationEvent e;
   e.event_id = ingest::NewEventId(1714564800000);
   e.provider_message_id = sid;
   e.tenant_id = "acme";
   e.content = "hello";
-  return e;
+  return store::RowOf(e);
 }
 
 TEST(Migrations, ApplyOnceThenAreUpToDate) {
@@ -99,7 +99,7 @@ TEST(EventStore, InsertsSkipConflictsAndClassifyFailures) {
   EXPECT_EQ(events.InsertBatch({Event("SM6"), a}).value(), 1u);
 
   auto poison = Event("SM3");
-  poison.metadata = {{"x", std::string("\0", 1)}};
+  poison.metadata = R"({"x":"\u0000"})";  // no jsonb holds a NUL
   auto rejected = events.InsertBatch({poison});
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.error().code, "db_rejected") << rejected.error().message;

@@ -16,6 +16,7 @@
 #include <mccig/sdk/result.h>
 
 #include "queue/queue_keys.h"
+#include "store/event_row.h"
 
 namespace mccig::queue {
 
@@ -27,5 +28,17 @@ void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out);
 // skipped. The views point into `events`.
 std::vector<std::string_view> SplitEvents(std::string_view events);
 sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded);
+
+// Bytes that may be read past an encoded event when it is decoded as a
+// row: an entry's text kept with this much spare capacity lets DecodeRow
+// read every line of it in place (StreamQueue keeps its entries so).
+inline constexpr std::size_t kDecodePadding = 64;
+
+// The worker's decode: an encoded event straight into the row it becomes,
+// its payloads kept as the JSON text they are (simdjson, on demand: no
+// document is built for them). `readable` is how many bytes from the start
+// of `encoded` may be read; below encoded.size() + kDecodePadding the text
+// is copied first. Refuses what DecodeEvent refuses, with its errors.
+sdk::Result<store::EventRow> DecodeRow(std::string_view encoded, std::size_t readable = 0);
 
 }  // namespace mccig::queue

@@ -11,13 +11,17 @@
 namespace mccig::queue {
 namespace {
 
-std::string Str(const redisReply* r) {
+std::string_view View(const redisReply* r) {
   return r != nullptr && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
-             ? std::string(r->str, r->len)
-             : std::string();
+             ? std::string_view(r->str, r->len)
+             : std::string_view();
 }
 
-int64_t ToInt(const std::string& text) {
+std::string Str(const redisReply* r) {
+  return std::string(View(r));
+}
+
+int64_t ToInt(std::string_view text) {
   int64_t v = 0;
   std::from_chars(text.data(), text.data() + text.size(), v);
   return v;
@@ -35,7 +39,7 @@ std::string ForEachField(const redisReply* entry, OnField&& on_field) {
   const redisReply* fields = entry->element[1];
   if (fields != nullptr && fields->type == REDIS_REPLY_ARRAY) {
     for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
-      on_field(Str(fields->element[i]), Str(fields->element[i + 1]));
+      on_field(View(fields->element[i]), View(fields->element[i + 1]));
     }
   }
   return Str(entry->element[0]);
@@ -43,9 +47,12 @@ std::string ForEachField(const redisReply* entry, OnField&& on_field) {
 
 StreamEntry ParseEntry(const redisReply* entry) {
   StreamEntry out;
-  out.id = ForEachField(entry, [&](const std::string& name, std::string value) {
+  out.id = ForEachField(entry, [&](std::string_view name, std::string_view value) {
     // "event": an entry of one event, queued by an earlier version.
-    if (name == kEventsField || name == kEventField) out.events = std::move(value);
+    if (name == kEventsField || name == kEventField) {
+      out.events.reserve(value.size() + kDecodePadding);  // decoded in place (DecodeRow)
+      out.events.assign(value);
+    }
     if (name == "simulate") out.simulate_failure = value == "failure";
     if (name == "n") out.size = std::max<int64_t>(1, ToInt(value));
   });
@@ -64,12 +71,12 @@ std::vector<StreamEntry> ParseEntries(const redisReply* list) {
 
 DeadLetter ParseDeadLetter(const redisReply* entry) {
   DeadLetter d;
-  d.id = ForEachField(entry, [&](const std::string& name, std::string value) {
-    if (name == kEventField) d.event = std::move(value);
-    if (name == "error") d.error = std::move(value);
-    if (name == "stage") d.stage = std::move(value);
+  d.id = ForEachField(entry, [&](std::string_view name, std::string_view value) {
+    if (name == kEventField) d.event = value;
+    if (name == "error") d.error = value;
+    if (name == "stage") d.stage = value;
     if (name == "attempts") d.attempts = static_cast<int>(ToInt(value));
-    if (name == "source_id") d.source_id = std::move(value);
+    if (name == "source_id") d.source_id = value;
     if (name == "failed_at_ms") d.failed_at_ms = ToInt(value);
   });
   return d;

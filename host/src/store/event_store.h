@@ -14,8 +14,9 @@
 #include <string>
 #include <vector>
 
-#include <mccig/sdk/event.h>
 #include <mccig/sdk/result.h>
+
+#include "store/event_row.h"
 
 namespace mccig::store {
 
@@ -37,9 +38,8 @@ class EventStore {
   // Makes the schema current (migrations); returns the migrations applied.
   virtual sdk::Result<std::vector<std::string>> Prepare() = 0;
 
-  // Stores the events; returns how many rows were new.
-  virtual sdk::Result<std::size_t> InsertBatch(
-      const std::vector<sdk::ConversationEvent>& events) = 0;
+  // Stores the rows; returns how many were new.
+  virtual sdk::Result<std::size_t> InsertBatch(const std::vector<EventRow>& rows) = 0;
 
   // Records (or, for the same event and stage, updates) a failure.
   virtual sdk::Result<std::size_t> RecordFailure(const FailureRecord& failure) = 0;

@@ -1,7 +1,6 @@
 // pg_event_store.cpp — see pg_event_store.h.
 #include "store/pg_event_store.h"
 
-#include <mccig/sdk/timestamp.h>
 #include <functional>
 
 #include <pqxx/stream_to>
@@ -41,17 +40,34 @@ std::string WithoutNul(std::string text) {
 
 }  // namespace
 
-nlohmann::json EventRow(const sdk::ConversationEvent& event) {
-  return {{"id", event.event_id},
-          {"tenant_id", event.tenant_id},
-          {"provider_message_id", event.provider_message_id},
-          {"channel", sdk::ChannelName(event.channel)},
-          {"content", event.content},
-          {"metadata", event.metadata},
-          {"raw_metadata", event.raw_metadata},
-          {"occurred_at", event.timestamp_from_provider
-                              ? nlohmann::json(sdk::FormatTimestamp(event.timestamp_ms))
-                              : nlohmann::json(nullptr)}};
+std::string RowsJson(const std::vector<EventRow>& rows) {
+  std::string out = "[";
+  for (const EventRow& r : rows) {
+    if (out.size() > 1) out += ',';
+    out += R"({"id":)";
+    json_writer::AppendString(out, r.event_id);
+    out += R"(,"tenant_id":)";
+    json_writer::AppendString(out, r.tenant_id);
+    out += R"(,"provider_message_id":)";
+    json_writer::AppendString(out, r.provider_message_id);
+    out += R"(,"channel":)";
+    json_writer::AppendString(out, sdk::ChannelName(r.channel));
+    out += R"(,"content":)";
+    json_writer::AppendString(out, r.content);
+    out += R"(,"metadata":)";
+    out += r.metadata;
+    out += R"(,"raw_metadata":)";
+    out += r.raw_metadata;
+    out += R"(,"occurred_at":)";
+    if (r.occurred_at.empty()) {
+      out += "null";
+    } else {
+      json_writer::AppendString(out, r.occurred_at);
+    }
+    out += '}';
+  }
+  out += ']';
+  return out;
 }
 
 sdk::Result<std::vector<std::string>> PgEventStore::Prepare() {
@@ -64,32 +80,25 @@ sdk::Result<std::vector<std::string>> PgEventStore::Prepare() {
 
 namespace {
 
-std::string JsonText(const nlohmann::json& value) {
-  return value.is_null() ? std::string("{}") : json_writer::Dump(value);
-}
-
-// COPY of every event into the table, in `tx`. Throws
+// COPY of every row into the table, in `tx`. Throws
 // pqxx::unique_violation when one of them is stored already.
-void CopyRows(pqxx::work& tx, const std::vector<sdk::ConversationEvent>& events) {
+void CopyRows(pqxx::work& tx, const std::vector<EventRow>& rows) {
   pqxx::stream_to copy(
       tx, "conversation_events",
       std::vector<std::string>{"id", "tenant_id", "provider_message_id", "channel", "content",
                                "metadata", "raw_metadata", "occurred_at"});
-  for (const auto& e : events) {
-    const std::string occurred =
-        e.timestamp_from_provider ? sdk::FormatTimestamp(e.timestamp_ms) : std::string();
+  for (const EventRow& r : rows) {
     copy << std::make_tuple(
-        std::cref(e.event_id), std::cref(e.tenant_id), std::cref(e.provider_message_id),
-        std::string(sdk::ChannelName(e.channel)), std::cref(e.content), JsonText(e.metadata),
-        JsonText(e.raw_metadata), occurred.empty() ? nullptr : occurred.c_str());
+        std::cref(r.event_id), std::cref(r.tenant_id), std::cref(r.provider_message_id),
+        std::string(sdk::ChannelName(r.channel)), std::cref(r.content), std::cref(r.metadata),
+        std::cref(r.raw_metadata), r.occurred_at.empty() ? nullptr : r.occurred_at.c_str());
   }
   copy.complete();
 }
 
 }  // namespace
 
-sdk::Result<std::size_t> PgEventStore::InsertBatch(
-    const std::vector<sdk::ConversationEvent>& events) {
+sdk::Result<std::size_t> PgEventStore::InsertBatch(const std::vector<EventRow>& events) {
   if (events.empty()) return std::size_t{0};
   // The common case, a batch none of which is stored yet, goes by COPY.
   // A redelivered event (a crash between commit and ack) makes the COPY
@@ -109,11 +118,8 @@ sdk::Result<std::size_t> PgEventStore::InsertBatch(
   return InsertSkippingStored(events);
 }
 
-sdk::Result<std::size_t> PgEventStore::InsertSkippingStored(
-    const std::vector<sdk::ConversationEvent>& events) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (const auto& e : events) rows.push_back(EventRow(e));
-  const std::string param = rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+sdk::Result<std::size_t> PgEventStore::InsertSkippingStored(const std::vector<EventRow>& events) {
+  const std::string param = RowsJson(events);
   return WithConnection<std::size_t>(connection_, [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     const pqxx::result r = tx.exec_params(kInsertEvents, param);

@@ -18,16 +18,18 @@ class PgEventStore final : public EventStore {
   explicit PgEventStore(std::string database_url) : connection_(std::move(database_url)) {}
 
   sdk::Result<std::vector<std::string>> Prepare() override;
-  sdk::Result<std::size_t> InsertBatch(const std::vector<sdk::ConversationEvent>& events) override;
+  sdk::Result<std::size_t> InsertBatch(const std::vector<EventRow>& rows) override;
   sdk::Result<std::size_t> RecordFailure(const FailureRecord& failure) override;
 
  private:
-  sdk::Result<std::size_t> InsertSkippingStored(const std::vector<sdk::ConversationEvent>& events);
+  sdk::Result<std::size_t> InsertSkippingStored(const std::vector<EventRow>& rows);
 
   Connection connection_;
 };
 
-// The JSON row InsertBatch sends for one event (exposed for tests).
-nlohmann::json EventRow(const sdk::ConversationEvent& event);
+// The JSON array of rows the conflict-aware insert sends as its one
+// parameter (exposed for tests): each row's payloads go in as the JSON
+// they are.
+std::string RowsJson(const std::vector<EventRow>& rows);
 
 }  // namespace mccig::store

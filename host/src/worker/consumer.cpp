@@ -90,7 +90,7 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
   return std::move(batch.value());
 }
 
-void Consumer::Events::Add(std::size_t from, std::string_view line, sdk::ConversationEvent event) {
+void Consumer::Events::Add(std::size_t from, std::string_view line, store::EventRow event) {
   events.push_back(std::move(event));
   entry.push_back(from);
   text.push_back(line);
@@ -105,8 +105,10 @@ Consumer::Read Consumer::Decode(std::vector<queue::StreamEntry> entries) {
     const std::vector<std::string_view> lines = queue::SplitEvents(entry.events);
     read.events_in[e] = lines.size();
     if (lines.empty()) read.decode.push_back({.entry = e, .stage = "decode", .error = "no event"});
+    // Lines are decoded in place: the entry's text has kDecodePadding spare.
+    const char* readable_end = entry.events.data() + entry.events.capacity();
     for (std::string_view line : lines) {
-      auto decoded = queue::DecodeEvent(line);
+      auto decoded = queue::DecodeRow(line, static_cast<std::size_t>(readable_end - line.data()));
       if (!decoded) {
         // Retrying cannot fix a text that is not an event: dead-letter now.
         read.decode.push_back(
@@ -151,7 +153,7 @@ void Consumer::Process(std::vector<queue::StreamEntry> entries) {
 }
 
 bool Consumer::StoreBatch(Read& read) {
-  const std::vector<sdk::ConversationEvent>& events = read.to_store.events;
+  const std::vector<store::EventRow>& events = read.to_store.events;
   if (events.empty()) return true;
   for (int attempt = 1;; ++attempt) {
     const auto started = std::chrono::steady_clock::now();
@@ -254,7 +256,7 @@ void Consumer::Settle(const Read& read, std::size_t e,
 }
 
 bool Consumer::RecordFailure(const Read& read, const Rejected& failed) {
-  const sdk::ConversationEvent* event = failed.event;
+  const store::EventRow* event = failed.event;
   const std::string& entry_id = read.entries[failed.entry].id;
   const store::FailureRecord record{
       .event_id = event ? event->event_id : entry_id,

@@ -22,8 +22,6 @@
 #include <string>
 #include <vector>
 
-#include <mccig/sdk/event.h>
-
 #include "queue/stream_queue.h"
 #include "store/event_store.h"
 #include "worker/stop_signal.h"
@@ -46,19 +44,19 @@ class Consumer {
   const std::string& name() const { return name_; }
 
  private:
-  // Decoded events as parallel lists: the events go to the store as they
+  // Decoded events as parallel lists: the rows go to the store as they
   // are, without a copy per batch.
   struct Events {
-    std::vector<sdk::ConversationEvent> events;
+    std::vector<store::EventRow> events;
     std::vector<std::size_t> entry;      // events[i] came in entries[entry[i]] ...
     std::vector<std::string_view> text;  // ... as this line of it
-    void Add(std::size_t from, std::string_view line, sdk::ConversationEvent event);
+    void Add(std::size_t from, std::string_view line, store::EventRow event);
   };
   // An event not stored yet; `event` is null when its text did not decode.
   struct Rejected {
     std::size_t entry = 0;
     std::string_view text{};
-    const sdk::ConversationEvent* event = nullptr;
+    const store::EventRow* event = nullptr;
     std::string stage{};
     std::string error{};
     int attempts = 1;

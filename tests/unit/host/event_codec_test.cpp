@@ -74,5 +74,65 @@ TEST(EventCodec, AnEncodedEventIsOneLineSoAnEntryCanHoldMany) {
   EXPECT_EQ(queue::SplitEvents("x\n").size(), 1u);
 }
 
+void ExpectSameRow(const store::EventRow& a, const store::EventRow& b) {
+  EXPECT_EQ(a.event_id, b.event_id);
+  EXPECT_EQ(a.tenant_id, b.tenant_id);
+  EXPECT_EQ(a.provider_message_id, b.provider_message_id);
+  EXPECT_EQ(a.channel, b.channel);
+  EXPECT_EQ(a.content, b.content);
+  EXPECT_EQ(a.metadata, b.metadata);
+  EXPECT_EQ(a.raw_metadata, b.raw_metadata);
+  EXPECT_EQ(a.occurred_at, b.occurred_at);
+}
+
+TEST(EventCodec, DecodesARowWithItsPayloadsAsTheirText) {
+  const sdk::ConversationEvent e = Sample();
+  auto row = queue::DecodeRow(queue::EncodeEvent(e));
+  ASSERT_TRUE(row) << row.error().message;
+  ExpectSameRow(row.value(), store::RowOf(e));
+  EXPECT_EQ(row.value().metadata, R"({"duration":42,"nested":{"a":[1,2]}})");
+  EXPECT_EQ(row.value().occurred_at, "2024-05-01T12:00:00.123Z");
+
+  sdk::ConversationEvent received = e;
+  received.timestamp_from_provider = false;
+  EXPECT_EQ(queue::DecodeRow(queue::EncodeEvent(received)).value().occurred_at, "")
+      << "a receive time is stored as NULL";
+}
+
+TEST(EventCodec, DecodesEveryLineOfAnEntryInPlace) {
+  sdk::ConversationEvent second = Sample();
+  second.provider_message_id = "SM2";
+  std::string entry = queue::EncodeEvent(Sample()) + "\n" + queue::EncodeEvent(second);
+  entry.reserve(entry.size() + queue::kDecodePadding);
+  const char* end = entry.data() + entry.capacity();
+  const auto lines = queue::SplitEvents(entry);
+  ASSERT_EQ(lines.size(), 2u);
+  for (std::string_view line : lines) {
+    auto row = queue::DecodeRow(line, static_cast<std::size_t>(end - line.data()));
+    ASSERT_TRUE(row) << row.error().message;
+  }
+  EXPECT_EQ(queue::DecodeRow(lines[1], end - lines[1].data()).value().provider_message_id, "SM2");
+}
+
+TEST(EventCodec, RowsOfUnusualShapesAreDecodedTheSlowWayAndPoisonIsRefused) {
+  // Keys in another order, and a payload that is not an object: still events.
+  nlohmann::json j = nlohmann::json::parse(queue::EncodeEvent(Sample()));
+  j["raw_metadata"] = nlohmann::json::array({1, "two"});
+  auto row = queue::DecodeRow(j.dump(2));
+  ASSERT_TRUE(row) << row.error().message;
+  EXPECT_EQ(row.value().raw_metadata, R"([1,"two"])");
+  EXPECT_EQ(row.value().content, Sample().content);
+
+  EXPECT_EQ(queue::DecodeRow("not json").error().code, "invalid_event");
+  j.erase("tenant_id");
+  EXPECT_EQ(queue::DecodeRow(j.dump()).error().message, "missing tenant_id");
+  j = nlohmann::json::parse(queue::EncodeEvent(Sample()));
+  j["channel_type"] = "FAX";
+  EXPECT_FALSE(queue::DecodeRow(j.dump()));
+  j["channel_type"] = "SMS";
+  j["timestamp"] = "yesterday";
+  EXPECT_FALSE(queue::DecodeRow(j.dump()));
+}
+
 }  // namespace
 }  // namespace mccig

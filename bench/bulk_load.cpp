@@ -1,10 +1,14 @@
 // bulk_load.cpp — load for the bulk ingest APIs against a running gateway
 // (bench/run_bulk starts one). Two modes:
 //
-//   bulk_load batch PORT KEY SECONDS CONNECTIONS [BATCH]
+//   bulk_load batch PORT KEY SECONDS CONNECTIONS [BATCH [REDIS_URL MAX_BACKLOG]]
 //     POSTs BATCH-event (default 1000) batches of distinct SMS events to
 //     /v1/ingest/sms/batch from CONNECTIONS keep-alive connections for
 //     SECONDS; prints {"accepted":…, "seconds":…, "events_per_second":…}.
+//     With REDIS_URL and MAX_BACKLOG, a connection sends only while the
+//     events queued and not yet stored (the gateway's own count, read from
+//     that Redis) are at most MAX_BACKLOG: the load the worker keeps up
+//     with, rather than all the gateway can admit.
 //   bulk_load idle-ws PORT KEY CONNECTIONS HOLD_SECONDS
 //     opens CONNECTIONS WebSockets to /v1/stream on one event loop, holds
 //     them HOLD_SECONDS (the caller reads the gateway's memory meanwhile),
@@ -16,7 +20,9 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <random>
 #include <string>
@@ -26,10 +32,15 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
+
+#include "queue/queue_keys.h"
+#include "redis/redis_pool.h"
+#include "redis/redis_url.h"
 
 namespace {
 
@@ -55,10 +66,54 @@ std::string BatchBody(const std::string& prefix, int64_t first, int count) {
   return body;
 }
 
-int Batch(uint16_t port, const std::string& key, double seconds, int connections, int size) {
+// The answer's totals.accepted, or -1. Read without parsing the thousand
+// results before it: the load generator shares the gateway's cores.
+int64_t AcceptedIn(std::string_view answer) {
+  const std::size_t totals = answer.rfind(R"("totals":{)");
+  if (totals == std::string_view::npos) return -1;
+  const std::size_t key = answer.find(R"("accepted":)", totals);
+  if (key == std::string_view::npos) return -1;
+  const char* begin = answer.data() + key + std::strlen(R"("accepted":)");
+  int64_t count = -1;
+  std::from_chars(begin, answer.data() + answer.size(), count);
+  return count;
+}
+
+// How many events the gateway has queued and not yet stored; waits while
+// that is above `max_backlog`. Null when there is no bound.
+class BacklogGate {
+ public:
+  BacklogGate(const std::string& redis_url, int64_t max_backlog) : max_backlog_(max_backlog) {
+    if (redis_url.empty()) return;
+    pool_ = std::make_unique<mccig::redis::Pool>(mccig::redis::ParseRedisUrl(redis_url).value(),
+                                                 mccig::redis::PoolOptions{.size = 8});
+  }
+  void WaitForRoom(Clock::time_point deadline) {
+    if (!pool_) return;
+    while (Clock::now() < deadline && Backlog() > max_backlog_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+ private:
+  int64_t Backlog() {
+    auto lease = pool_->Acquire();
+    if (!lease) return 0;
+    auto reply = lease.value().Command({"GET", mccig::queue::kQueuedEventsKey});
+    if (!reply || reply.value()->type != REDIS_REPLY_STRING) return 0;
+    return std::stoll(reply.value()->str);
+  }
+
+  int64_t max_backlog_;
+  std::unique_ptr<mccig::redis::Pool> pool_;
+};
+
+int Batch(uint16_t port, const std::string& key, double seconds, int connections, int size,
+          BacklogGate& gate) {
   const std::string prefix = RunPrefix();
   std::atomic<int64_t> next{0}, accepted{0}, failed{0};
-  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(seconds));
   const auto started = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
@@ -66,6 +121,8 @@ int Batch(uint16_t port, const std::string& key, double seconds, int connections
       Poco::Net::HTTPClientSession session("127.0.0.1", port);
       session.setTimeout(Poco::Timespan(30, 0));
       while (Clock::now() < deadline) {
+        gate.WaitForRoom(deadline);
+        if (Clock::now() >= deadline) break;
         const std::string body = BatchBody(prefix, next.fetch_add(size), size);
         Poco::Net::HTTPRequest request("POST", "/v1/ingest/sms/batch",
                                        Poco::Net::HTTPMessage::HTTP_1_1);
@@ -75,12 +132,14 @@ int Batch(uint16_t port, const std::string& key, double seconds, int connections
         session.sendRequest(request) << body;
         Poco::Net::HTTPResponse response;
         std::istream& in = session.receiveResponse(response);
-        const nlohmann::json answer = nlohmann::json::parse(in, nullptr, false);
-        if (response.getStatus() != 200 || answer.is_discarded()) {
+        std::string answer;
+        Poco::StreamCopier::copyToString(in, answer);
+        const int64_t count = AcceptedIn(answer);
+        if (response.getStatus() != 200 || count < 0) {
           failed.fetch_add(1);
           continue;
         }
-        accepted.fetch_add(answer["totals"]["accepted"].get<int64_t>());
+        accepted.fetch_add(count);
       }
     });
   }
@@ -179,14 +238,16 @@ int IdleWebSockets(uint16_t port, const std::string& key, int count, int hold_se
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() >= 5 && args[0] == "batch") {
+    BacklogGate gate(args.size() > 7 ? args[6] : "", args.size() > 7 ? std::stoll(args[7]) : 0);
     return Batch(static_cast<uint16_t>(std::stoi(args[1])), args[2], std::stod(args[3]),
-                 std::stoi(args[4]), args.size() > 5 ? std::stoi(args[5]) : 1000);
+                 std::stoi(args[4]), args.size() > 5 ? std::stoi(args[5]) : 1000, gate);
   }
   if (args.size() == 5 && args[0] == "idle-ws") {
     return IdleWebSockets(static_cast<uint16_t>(std::stoi(args[1])), args[2], std::stoi(args[3]),
                           std::stoi(args[4]));
   }
-  std::cerr << "usage: bulk_load batch PORT KEY SECONDS CONNECTIONS [BATCH]\n"
+  std::cerr << "usage: bulk_load batch PORT KEY SECONDS CONNECTIONS [BATCH [REDIS_URL "
+               "MAX_BACKLOG]]\n"
                "       bulk_load idle-ws PORT KEY CONNECTIONS HOLD_SECONDS\n";
   return 2;
 }

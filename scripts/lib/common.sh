@@ -20,7 +20,7 @@ MCCIG_PACKAGES=(
   cmake g++ ninja-build pkg-config
   libboost-dev libboost-filesystem-dev libpoco-dev libhiredis-dev libpqxx-dev
   libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev
-  libsimdjson-dev libjemalloc-dev
+  libsimdjson-dev
   libssl-dev prometheus-cpp-dev redis-server postgresql prometheus
   wrk jq curl postgresql-client
 )

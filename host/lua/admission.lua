@@ -10,15 +10,19 @@
 --                      its two idempotency generations (hashes)
 --                                            idem:{queue:conversations}:<tenant>:0 and :1
 -- ARGV[1] B (tenants)   ARGV[2] idempotency TTL (s)
--- then per tenant t:    capacity, refill per second
+-- then per tenant t:    capacity, refill per second, how many events it has
 -- then                  every encoded event of the call, in order, one per
 --                       line (the entry's text when all are accepted)
--- then per event:       tenant number (1-based), event id, its idempotency
---                       field "<channel>:<provider id>", the length of its
---                       encoded text, '1' to mark the event for a simulated
---                       worker failure
+-- then                  the numbers of the events marked for a simulated
+--                       worker failure, space-separated (usually empty)
+-- then per event:       its event id and its idempotency field
+--                       "<channel>:<provider id>"
+-- The events come grouped by tenant, tenant 1's first, each tenant's in
+-- the order they arrived: tenants share nothing here, so only the order
+-- within a tenant matters (the caller puts results back in its order).
 --
--- Returns three values per event, in order: status, detail, remaining tokens.
+-- Returns three values per event, in the order given: status, detail,
+-- remaining tokens.
 --   status 0 accepted: the event is in the stream and its key is claimed;
 --          1 duplicate: nothing changed, no token spent; detail is the id of
 --            the event first accepted under this key (earlier in the same
@@ -87,9 +91,14 @@ end
 
 -- A bucket is one string "<tokens> <last refill ms>"; missing means full.
 local capacity, rate, tokens, spent, current, older = {}, {}, {}, {}, {}, {}
+local first_of, last_of = {}, {}  -- each tenant's events: first_of[b] .. last_of[b]
+local events = 0
 for b = 1, tenants do
-  capacity[b] = tonumber(ARGV[1 + 2 * b])
-  rate[b] = tonumber(ARGV[2 + 2 * b])
+  capacity[b] = tonumber(ARGV[3 * b])
+  rate[b] = tonumber(ARGV[3 * b + 1])
+  first_of[b] = events + 1
+  events = events + tonumber(ARGV[3 * b + 2])
+  last_of[b] = events
   tokens[b] = capacity[b]
   spent[b] = false
   local stored = redis.call('GET', bucket_key(b))
@@ -103,38 +112,30 @@ for b = 1, tenants do
   current[b], older[b] = generations(b)
 end
 
-local joined = ARGV[3 + 2 * tenants]
-local first = 4 + 2 * tenants
-local events = (#ARGV - first + 1) / 5
-local function arg(i, k) return ARGV[first + 5 * (i - 1) + k] end
+local joined = ARGV[3 * tenants + 3]
+local simulated = {}  -- event number -> true
+for n in string.gmatch(ARGV[3 * tenants + 4], '%d+') do simulated[tonumber(n)] = true end
+local first = 3 * tenants + 5
+local function id_of(i) return ARGV[first + 2 * (i - 1)] end
+local function field_of(i) return ARGV[first + 2 * (i - 1) + 1] end
 
 -- What each event's field holds already, from either generation.
 local known = {}
 for b = 1, tenants do
-  local index, fields = {}, {}
-  for i = 1, events do
-    if tonumber(arg(i, 0)) == b then
-      index[#index + 1] = i
-      fields[#fields + 1] = arg(i, 2)
-    end
-  end
-  for from = 1, #fields, chunk do
-    local to = math.min(from + chunk - 1, #fields)
-    local now = redis.call('HMGET', current[b], unpack(fields, from, to))
-    local before = redis.call('HMGET', older[b], unpack(fields, from, to))
-    for k = from, to do
-      local v = now[k - from + 1] or before[k - from + 1]
-      if v then known[index[k]] = v end
-    end
+  for from = first_of[b], last_of[b], chunk do
+    local to = math.min(from + chunk - 1, last_of[b])
+    local fields = {}
+    for i = from, to do fields[#fields + 1] = field_of(i) end
+    local now = redis.call('HMGET', current[b], unpack(fields))
+    local before = redis.call('HMGET', older[b], unpack(fields))
+    for k = 1, #fields do known[from + k - 1] = now[k] or before[k] end
   end
 end
 
 local out = {}
 local claims = {}    -- per tenant: field, event id, ... set by this call
-local seen = {}      -- per tenant: field -> event id claimed in this call
-for b = 1, tenants do claims[b], seen[b] = {}, {} end
 local accepted = {}  -- event number -> true
-local everyone = true  -- every event accepted, none marked for failure
+local everyone = next(simulated) == nil  -- every event accepted, none marked
 local added = {}     -- ids of the entries this call added
 local failure = nil
 
@@ -147,28 +148,30 @@ local function xadd(...)
   end
 end
 
-for i = 1, events do
-  local b, id, field = tonumber(arg(i, 0)), arg(i, 1), arg(i, 2)
-  local status, detail = 0, ''
-  local previous = seen[b][field] or known[i]
-  if previous then
-    status, detail = 1, previous
-  elseif tokens[b] < 1 then
-    status, detail = 2, math.ceil((1 - tokens[b]) * 1000 / rate[b])
-  else
-    seen[b][field] = id
-    local c = claims[b]
-    c[#c + 1] = field
-    c[#c + 1] = id
-    accepted[i] = true
-    if arg(i, 4) == '1' then everyone = false end
-    tokens[b] = tokens[b] - 1
-    spent[b] = true
+for b = 1, tenants do
+  local c, seen = {}, {}  -- seen: field -> event id claimed in this call
+  claims[b] = c
+  for i = first_of[b], last_of[b] do
+    local id, field = id_of(i), field_of(i)
+    local status, detail = 0, ''
+    local previous = seen[field] or known[i]
+    if previous then
+      status, detail = 1, previous
+    elseif tokens[b] < 1 then
+      status, detail = 2, math.ceil((1 - tokens[b]) * 1000 / rate[b])
+    else
+      seen[field] = id
+      c[#c + 1] = field
+      c[#c + 1] = id
+      accepted[i] = true
+      tokens[b] = tokens[b] - 1
+      spent[b] = true
+    end
+    if status ~= 0 then everyone = false end
+    out[#out + 1] = status
+    out[#out + 1] = detail
+    out[#out + 1] = math.floor(math.max(0, tokens[b]))
   end
-  if status ~= 0 then everyone = false end
-  out[#out + 1] = status
-  out[#out + 1] = detail
-  out[#out + 1] = math.floor(math.max(0, tokens[b]))
 end
 
 if everyone then
@@ -176,16 +179,16 @@ if everyone then
 else
   local queued, offset = {}, 1
   for i = 1, events do
-    local length = tonumber(arg(i, 3))
+    local stop = string.find(joined, '\n', offset, true) or #joined + 1
     if accepted[i] then
-      local text = string.sub(joined, offset, offset + length - 1)
-      if arg(i, 4) == '1' then
+      local text = string.sub(joined, offset, stop - 1)
+      if simulated[i] then
         xadd('events', text, 'n', 1, 'simulate', 'failure')
       else
         queued[#queued + 1] = text
       end
     end
-    offset = offset + length + 1
+    offset = stop + 1
   end
   if #queued > 0 then xadd('events', table.concat(queued, '\n'), 'n', #queued) end
 end

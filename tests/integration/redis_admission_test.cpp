@@ -195,6 +195,44 @@ TEST_F(RedisAdmissionTest, AcceptedEventsOfOneCallShareOneEntryInOrder) {
   EXPECT_EQ(StreamLength(), 4);
 }
 
+// Tenants interleaved in one call (single requests admitted together):
+// each event's result comes back in its own place, each tenant judged in
+// its order; an event marked for a simulated failure gets its own entry.
+TEST_F(RedisAdmissionTest, InterleavedTenantsGetTheirOwnResultsInPlace) {
+  const std::vector<sdk::ConversationEvent> events = {
+      SmsEvent("acme", "I1"),  SmsEvent("tight", "I2"), SmsEvent("acme", "I1"),
+      SmsEvent("tight", "I3"), SmsEvent("tight", "I4"), SmsEvent("acme", "I5")};
+  std::vector<admission::AdmissionItem> items = Items(events);
+  items[5].options.simulate_worker_failure = true;
+  const auto results = admission_->AdmitBatch(items);
+  using S = admission::AdmissionStatus;
+  const std::vector<S> expected = {S::kAccepted, S::kAccepted,    S::kDuplicate,
+                                   S::kAccepted, S::kRateLimited, S::kAccepted};
+  ASSERT_EQ(results.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(results[i].status, expected[i]) << i;
+  EXPECT_EQ(results[2].original_event_id, "id-I1");
+  EXPECT_EQ(results[1].remaining, 1) << "tight's first token";
+  EXPECT_EQ(results[3].remaining, 0);
+  EXPECT_EQ(results[1].limit, 2);
+  EXPECT_EQ(results[0].limit, 1000);
+
+  auto entries = Redis({"XRANGE", queue::kStreamKey, "-", "+"});
+  ASSERT_EQ(entries->elements, 2u) << "the marked event alone, the others together";
+  std::vector<std::string> marked, together;
+  for (std::size_t e = 0; e < entries->elements; ++e) {
+    const redisReply* fields = entries->element[e]->element[1];
+    const std::string text(fields->element[1]->str, fields->element[1]->len);
+    const bool simulated = fields->elements == 6;
+    for (std::string_view line : queue::SplitEvents(text)) {
+      (simulated ? marked : together)
+          .push_back(queue::DecodeEvent(line).value().provider_message_id);
+    }
+  }
+  EXPECT_EQ(marked, (std::vector<std::string>{"I5"}));
+  EXPECT_EQ(together, (std::vector<std::string>{"I1", "I2", "I3"}));
+  EXPECT_EQ(StreamLength(), 4);
+}
+
 // Claims live between one and two TTLs: the generation a claim went into
 // is read for one more turn, then unlinked when the next turn comes.
 TEST_F(RedisAdmissionTest, ClaimsOutliveOneTtlAndGoAtTheSecondTurn) {

@@ -53,57 +53,64 @@ void RedisAdmission::UpdateSettings(AdmissionSettings settings) {
 
 namespace {
 
-// The script's arguments for `items` (see admission.lua for the layout).
+// The script's arguments for `items` (see admission.lua for the layout):
+// the events grouped by tenant, each tenant's in their order; `order`
+// says which item each of the script's events is.
 struct ScriptCall {
   std::vector<std::string> keys;
   std::vector<std::string> args;
-  std::vector<int64_t> capacities;          // per bucket
-  std::vector<std::size_t> bucket_of_item;  // the script's 1-based bucket number
-
-  int64_t CapacityOf(std::size_t item) const { return capacities[bucket_of_item[item] - 1]; }
+  std::vector<std::size_t> order;    // the script's k-th event is items[order[k]]
+  std::vector<int64_t> capacity_of;  // per item
 
   ScriptCall(const AdmissionSettings& settings, std::span<const AdmissionItem> items) {
-    // Bucket b + 1 belongs to tenants[b]; a batch names few tenants.
+    // A call names few tenants: a linear search beats a map.
     std::vector<std::string_view> tenants;
-    std::vector<std::string> bucket_args;
-    for (const AdmissionItem& item : items) {
-      const std::string& tenant = item.event->tenant_id;
-      auto it = std::find(tenants.begin(), tenants.end(), tenant);
+    std::vector<std::vector<std::size_t>> items_of;  // per tenant
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string& tenant = items[i].event->tenant_id;
+      const auto it = std::find(tenants.begin(), tenants.end(), tenant);
+      const auto t = static_cast<std::size_t>(it - tenants.begin());
       if (it == tenants.end()) {
-        const config::RateLimit& limit = settings.LimitFor(tenant);
-        bucket_args.push_back(std::to_string(limit.capacity));
-        bucket_args.push_back(FormatRate(limit.refill_per_second));
-        capacities.push_back(limit.capacity);
-        it = tenants.insert(tenants.end(), tenant);
+        tenants.push_back(tenant);
+        items_of.emplace_back();
       }
-      bucket_of_item.push_back(static_cast<std::size_t>(it - tenants.begin()) + 1);
+      items_of[t].push_back(i);
     }
     keys.reserve(2 + 3 * tenants.size());
     keys.emplace_back(queue::kStreamKey);
     keys.emplace_back(queue::kQueuedEventsKey);
-    for (std::string_view t : tenants) {
-      keys.push_back(BucketKey(t));
-      keys.push_back(IdempotencyGenerationKey(t, 0));
-      keys.push_back(IdempotencyGenerationKey(t, 1));
-    }
-    args.reserve(3 + bucket_args.size() + 5 * items.size());
+    args.reserve(4 + 3 * tenants.size() + 2 * items.size());
     args.push_back(std::to_string(tenants.size()));
     args.push_back(std::to_string(settings.idempotency_ttl_seconds));
-    for (auto& a : bucket_args) args.push_back(std::move(a));
-    const std::size_t joined_at = args.size();  // an index: args grows below
-    args.emplace_back().reserve(items.size() * 640);
-    for (std::size_t i = 0; i < items.size(); ++i) {
+    capacity_of.resize(items.size());
+    for (std::size_t t = 0; t < tenants.size(); ++t) {
+      keys.push_back(BucketKey(tenants[t]));
+      keys.push_back(IdempotencyGenerationKey(tenants[t], 0));
+      keys.push_back(IdempotencyGenerationKey(tenants[t], 1));
+      const config::RateLimit& limit = settings.LimitFor(std::string(tenants[t]));
+      args.push_back(std::to_string(limit.capacity));
+      args.push_back(FormatRate(limit.refill_per_second));
+      args.push_back(std::to_string(items_of[t].size()));
+      for (std::size_t i : items_of[t]) {
+        order.push_back(i);
+        capacity_of[i] = limit.capacity;
+      }
+    }
+    std::string joined, simulated;
+    joined.reserve(items.size() * 640);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (k > 0) joined += '\n';
+      queue::AppendEncodedEvent(*items[order[k]].event, joined);
+      if (items[order[k]].options.simulate_worker_failure) {
+        simulated.append(std::to_string(k + 1)).append(" ");  // the script counts from 1
+      }
+    }
+    args.push_back(std::move(joined));
+    args.push_back(std::move(simulated));
+    for (std::size_t i : order) {
       const sdk::ConversationEvent& e = *items[i].event;
-      std::string& joined = args[joined_at];
-      if (i > 0) joined += '\n';
-      const std::size_t start = joined.size();
-      queue::AppendEncodedEvent(e, joined);
-      const std::size_t length = joined.size() - start;
-      args.push_back(std::to_string(bucket_of_item[i]));
       args.push_back(e.event_id);
       args.push_back(IdempotencyField(sdk::ChannelName(e.channel), e.provider_message_id));
-      args.push_back(std::to_string(length));
-      args.push_back(items[i].options.simulate_worker_failure ? "1" : "0");
     }
   }
 };
@@ -165,11 +172,11 @@ std::vector<AdmissionResult> RedisAdmission::AdmitBatch(std::span<const Admissio
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 * items.size()) {
     return all(Unavailable("unexpected reply from the admission script"));
   }
-  std::vector<AdmissionResult> results;
-  results.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    results.push_back(ResultOf(r->element[3 * i], r->element[3 * i + 1], r->element[3 * i + 2],
-                               call.CapacityOf(i)));
+  std::vector<AdmissionResult> results(items.size());
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const std::size_t i = call.order[k];
+    results[i] = ResultOf(r->element[3 * k], r->element[3 * k + 1], r->element[3 * k + 2],
+                          call.capacity_of[i]);
   }
   const auto failed = std::find_if(results.begin(), results.end(), [](const AdmissionResult& x) {
     return x.status == AdmissionStatus::kUnavailable;

@@ -43,9 +43,12 @@
 -- current generation (the one whose "created" field is newest); once it is
 -- TTL old, the other generation is unlinked and becomes current. A claim
 -- made at t therefore lives until the second turn after it: at least TTL,
--- at most twice TTL (a field is never taken for a claim: fields hold a ':').
--- Every write also sets the current hash to expire 2 * TTL later, so a
--- tenant that falls silent leaves nothing behind.
+-- and at most twice TTL while the tenant keeps sending (a field is never
+-- taken for a claim: fields hold a ':').
+-- The "created" fields come with the same HMGETs that look the claims up.
+-- A hash is set to expire 3 * TTL after it became current, so a tenant
+-- that falls silent leaves nothing behind: it took claims for at most one
+-- TTL, each of which is then kept at least twice as long as it must be.
 --
 -- The accepted events of a call go into ONE stream entry, field "events",
 -- one encoded event per line (encoded events hold no raw newline): one XADD
@@ -72,21 +75,23 @@ local chunk = 1000
 
 local function bucket_key(b) return KEYS[3 * b] end
 
--- The generation claims go into, and the other one, for tenant b; turns
--- them over when the current one is TTL old.
-local function generations(b)
+-- Which of tenant b's generations takes claims (current) and which is only
+-- read (older), from their "created" times; turns them over, unlinking the
+-- older one, when the current one is a TTL old. Returns current, older and
+-- whether the values read from each still hold.
+local function generations(b, c0, c1)
   local g0, g1 = KEYS[3 * b + 1], KEYS[3 * b + 2]
-  local c0 = tonumber(redis.call('HGET', g0, 'created'))
-  local c1 = tonumber(redis.call('HGET', g1, 'created'))
-  local current, older, created = g0, g1, c0
+  c0, c1 = tonumber(c0), tonumber(c1)
+  local current, older, created, current_holds = g0, g1, c0, true
   if c1 and (not c0 or c1 > c0) then current, older, created = g1, g0, c1 end
   if not created or now_ms - created >= ttl * 1000 then
     if created then current, older = older, current end
     redis.call('UNLINK', current)
     redis.call('HSET', current, 'created', string.format('%d', now_ms))
-    redis.call('EXPIRE', current, string.format('%d', 2 * ttl))
+    redis.call('EXPIRE', current, string.format('%d', 3 * ttl))
+    current_holds = false  -- what it held was just unlinked
   end
-  return current, older
+  return current, older, current_holds
 end
 
 -- A bucket is one string "<tokens> <last refill ms>"; missing means full.
@@ -109,7 +114,6 @@ for b = 1, tenants do
                            tonumber(b_tokens) + math.max(0, now_ms - tonumber(b_ts)) * rate[b] / 1000)
     end
   end
-  current[b], older[b] = generations(b)
 end
 
 local joined = ARGV[3 * tenants + 3]
@@ -119,16 +123,29 @@ local first = 3 * tenants + 5
 local function id_of(i) return ARGV[first + 2 * (i - 1)] end
 local function field_of(i) return ARGV[first + 2 * (i - 1) + 1] end
 
--- What each event's field holds already, from either generation.
+-- What each event's field holds already, from either generation. The
+-- first lookup of a tenant also reads both "created" fields, which say
+-- which generation is which.
 local known = {}
 for b = 1, tenants do
+  local g0, g1 = KEYS[3 * b + 1], KEYS[3 * b + 2]
   for from = first_of[b], last_of[b], chunk do
     local to = math.min(from + chunk - 1, last_of[b])
     local fields = {}
+    if from == first_of[b] then fields[1] = 'created' end
+    local skip = #fields  -- values before the events' own
     for i = from, to do fields[#fields + 1] = field_of(i) end
-    local now = redis.call('HMGET', current[b], unpack(fields))
-    local before = redis.call('HMGET', older[b], unpack(fields))
-    for k = 1, #fields do known[from + k - 1] = now[k] or before[k] end
+    local in0 = redis.call('HMGET', g0, unpack(fields))
+    local in1 = redis.call('HMGET', g1, unpack(fields))
+    if skip == 1 then
+      local holds
+      current[b], older[b], holds = generations(b, in0[1], in1[1])
+      -- Values from a generation just unlinked no longer count.
+      if not holds then
+        if current[b] == g0 then in0 = {} else in1 = {} end
+      end
+    end
+    for k = 1, to - from + 1 do known[from + k - 1] = in0[k + skip] or in1[k + skip] end
   end
 end
 
@@ -212,7 +229,6 @@ for b = 1, tenants do
   for from = 1, #c, 2 * chunk do
     redis.call('HSET', current[b], unpack(c, from, math.min(from + 2 * chunk - 1, #c)))
   end
-  if #c > 0 then redis.call('EXPIRE', current[b], string.format('%d', 2 * ttl)) end
   claimed = claimed + #c / 2
 end
 if claimed > 0 then redis.call('INCRBY', KEYS[2], claimed) end

@@ -11,8 +11,9 @@
 --                                            idem:{queue:conversations}:<tenant>:0 and :1
 -- ARGV[1] B (tenants)   ARGV[2] idempotency TTL (s)
 -- then per tenant t:    capacity, refill per second, how many events it has
--- then                  every encoded event of the call, in order, one per
---                       line (the entry's text when all are accepted)
+-- then                  every encoded event of the call, in the order
+--                       below, one per line (the entry's text when all
+--                       are accepted)
 -- then                  the numbers of the events marked for a simulated
 --                       worker failure, space-separated (usually empty)
 -- then per event:       its event id and its idempotency field
@@ -31,8 +32,8 @@
 --            detail is the wait in ms until a token is back;
 --          3 not stored (an XADD failed, e.g. out of memory): detail is
 --            Redis's error. Then every event of the call gets it, and the
---            call changes nothing: its claims are released, its entries
---            deleted, no token is spent.
+--            call changes nothing: claims are written only after the XADD,
+--            its entries are deleted, no token is spent.
 -- Events are judged in order against their tenant's bucket, so a batch over
 -- the limit accepts its first events and refuses the rest.
 --
@@ -48,7 +49,7 @@
 -- The "created" fields come with the same HMGETs that look the claims up.
 -- A hash is set to expire 3 * TTL after it became current, so a tenant
 -- that falls silent leaves nothing behind: it took claims for at most one
--- TTL, each of which is then kept at least twice as long as it must be.
+-- TTL after that, so each of them still lives at least a TTL.
 --
 -- The accepted events of a call go into ONE stream entry, field "events",
 -- one encoded event per line (encoded events hold no raw newline): one XADD

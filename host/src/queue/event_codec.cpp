@@ -2,6 +2,7 @@
 #include "queue/event_codec.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -62,6 +63,17 @@ std::vector<std::string_view> SplitEvents(std::string_view events) {
   return lines;
 }
 
+namespace {
+
+// The channel of an encoded channel_type ("SMS", the contract's spelling).
+std::optional<sdk::ChannelType> ChannelOfType(std::string_view channel_type) {
+  std::string type(channel_type);
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return sdk::ParseChannel(type);
+}
+
+}  // namespace
+
 sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded) {
   nlohmann::json j = nlohmann::json::parse(encoded, nullptr, false);
   const auto bad = [](std::string why) { return sdk::Error{"invalid_event", std::move(why), {}}; };
@@ -75,9 +87,7 @@ sdk::Result<sdk::ConversationEvent> DecodeEvent(std::string_view encoded) {
   e.event_id = std::move(j["event_id"].get_ref<std::string&>());
   e.provider_message_id = std::move(j["provider_message_id"].get_ref<std::string&>());
   e.tenant_id = std::move(j["tenant_id"].get_ref<std::string&>());
-  std::string type = j["channel_type"];
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto channel = sdk::ParseChannel(type);
+  const auto channel = ChannelOfType(j["channel_type"].get_ref<const std::string&>());
   if (!channel) return bad("unknown channel_type");
   e.channel = *channel;
   const auto ts = sdk::ParseTimestamp(j["timestamp"].get<std::string>());
@@ -98,72 +108,80 @@ namespace {
 
 static_assert(kDecodePadding >= simdjson::SIMDJSON_PADDING);
 
-// The fields DecodeRow reads, found in any order; false on anything it does
-// not expect, which DecodeEvent then judges (and explains).
+// What ReadRow has read besides the row's own fields.
+struct RowFields {
+  std::string_view channel_type{}, timestamp{};
+  bool from_provider = false;
+  int found = 0;  // one bit per required field
+  static constexpr int kAll = 63;
+};
+
+bool ReadText(simdjson::ondemand::value value, std::string& out) {
+  std::string_view v;
+  if (value.get_string().get(v) != simdjson::SUCCESS) return false;
+  out.assign(v);
+  return true;
+}
+
+// A payload is an object, kept as its JSON text.
+bool ReadPayload(simdjson::ondemand::value value, std::string& out) {
+  simdjson::ondemand::object object;
+  std::string_view raw;
+  if (value.get_object().get(object) != simdjson::SUCCESS ||
+      object.raw_json().get(raw) != simdjson::SUCCESS) {
+    return false;
+  }
+  out.assign(raw);
+  return true;
+}
+
+// One field of the encoded event into `row` or `f`; keys it does not know
+// are skipped. False when the value is not what the encoder writes.
+bool ReadField(std::string_view key, simdjson::ondemand::value value, store::EventRow& row,
+               RowFields& f) {
+  const auto required = [&f](int bit, bool ok) {
+    f.found |= bit;
+    return ok;
+  };
+  const auto view = [](simdjson::ondemand::value v, std::string_view& out) {
+    return v.get_string().get(out) == simdjson::SUCCESS;
+  };
+  if (key == "event_id") return required(1, ReadText(value, row.event_id));
+  if (key == "provider_message_id") return required(2, ReadText(value, row.provider_message_id));
+  if (key == "tenant_id") return required(4, ReadText(value, row.tenant_id));
+  if (key == "content") return required(8, ReadText(value, row.content));
+  if (key == "channel_type") return required(16, view(value, f.channel_type));
+  if (key == "timestamp") return required(32, view(value, f.timestamp));
+  if (key == "metadata") return ReadPayload(value, row.metadata);
+  if (key == "raw_metadata") return ReadPayload(value, row.raw_metadata);
+  if (key == "timestamp_from_provider") {
+    return value.get_bool().get(f.from_provider) == simdjson::SUCCESS;
+  }
+  return true;
+}
+
+// The encoded event in `doc` into `row`, its fields in any order; false on
+// anything it does not expect, which DecodeEvent then judges (and words).
 bool ReadRow(simdjson::ondemand::document& doc, store::EventRow& row) {
   simdjson::ondemand::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS) return false;
-  std::string_view channel_type, timestamp;
-  bool from_provider = false;
-  int found = 0;  // one bit per required field
-  const auto text = [](simdjson::ondemand::value value, std::string& out) {
-    std::string_view v;
-    if (value.get_string().get(v) != simdjson::SUCCESS) return false;
-    out.assign(v);
-    return true;
-  };
-  const auto payload = [](simdjson::ondemand::value value, std::string& out) {
-    simdjson::ondemand::object o;
-    std::string_view raw;
-    if (value.get_object().get(o) != simdjson::SUCCESS) return false;
-    if (o.raw_json().get(raw) != simdjson::SUCCESS) return false;
-    out.assign(raw);
-    return true;
-  };
+  RowFields f;
   for (auto field : object) {
     std::string_view key;
     simdjson::ondemand::value value;
     if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-        field.value().get(value) != simdjson::SUCCESS) {
+        field.value().get(value) != simdjson::SUCCESS || !ReadField(key, value, row, f)) {
       return false;
     }
-    // Each required field sets its bit in `found`.
-    const auto required = [&found](int bit, bool ok) {
-      found |= bit;
-      return ok;
-    };
-    bool ok = true;
-    if (key == "event_id") {
-      ok = required(1, text(value, row.event_id));
-    } else if (key == "provider_message_id") {
-      ok = required(2, text(value, row.provider_message_id));
-    } else if (key == "tenant_id") {
-      ok = required(4, text(value, row.tenant_id));
-    } else if (key == "content") {
-      ok = required(8, text(value, row.content));
-    } else if (key == "channel_type") {
-      ok = required(16, value.get_string().get(channel_type) == simdjson::SUCCESS);
-    } else if (key == "timestamp") {
-      ok = required(32, value.get_string().get(timestamp) == simdjson::SUCCESS);
-    } else if (key == "metadata") {
-      ok = payload(value, row.metadata);
-    } else if (key == "raw_metadata") {
-      ok = payload(value, row.raw_metadata);
-    } else if (key == "timestamp_from_provider") {
-      ok = value.get_bool().get(from_provider) == simdjson::SUCCESS;
-    }
-    if (!ok) return false;
   }
-  if (found != 63) return false;
-  std::string type(channel_type);
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto channel = sdk::ParseChannel(type);
-  const auto ts = sdk::ParseTimestamp(timestamp);
+  if (f.found != RowFields::kAll) return false;
+  const auto channel = ChannelOfType(f.channel_type);
+  const auto ts = sdk::ParseTimestamp(f.timestamp);
   if (!channel || !ts) return false;
   row.channel = *channel;
   if (row.metadata.empty()) row.metadata = "{}";
   if (row.raw_metadata.empty()) row.raw_metadata = "{}";
-  if (from_provider) row.occurred_at = sdk::FormatTimestamp(*ts);
+  if (f.from_provider) row.occurred_at = sdk::FormatTimestamp(*ts);
   return true;
 }
 

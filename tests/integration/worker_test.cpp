@@ -5,6 +5,7 @@
 // every column right, exactly once across duplicates, redeliveries, outages
 // and crashes; poison events isolated and dead-lettered; replay.
 #include <fstream>
+#include <thread>
 
 #include <pqxx/nontransaction>
 
@@ -324,6 +325,24 @@ TEST_F(WorkerTest, ReadsAreBoundedInEventsWhateverTheEntriesHold) {
   ASSERT_TRUE(reclaimed) << reclaimed.error().message;
   EXPECT_EQ(sizes(reclaimed.value()), (std::vector<int64_t>{100, 100}));
   EXPECT_EQ(Stats().pending, 13);
+}
+
+// A read that waited for the queue lets a trickle gather (worker.linger_ms)
+// and takes it in the same read: one transaction for the five entries.
+TEST_F(WorkerTest, AReadThatWaitedTakesWhatArrivesWhileItLingers) {
+  ASSERT_TRUE(queue_->EnsureGroup());
+  std::thread trickle([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the read is waiting
+    for (int i = 0; i < 5; ++i) {
+      Enqueue(queue::EncodeEvent(Event("SM-L" + std::to_string(i))));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  auto read = queue_->Read("c1", 200, 5000, /*linger_ms=*/1000);
+  trickle.join();
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read.value().size(), 5u)
+      << "the first entry woke it, the others came while it lingered";
 }
 
 TEST_F(WorkerTest, SimulatedFailureGoesToTheDeadLetterQueueAndReplayStoresItOnce) {

@@ -85,6 +85,7 @@ struct Config {
   int64_t worker_max_backoff_ms = 30'000;         // cap on a transient failure's wait
   int worker_batch_size = 200;                    // events per XREADGROUP and INSERT
   int64_t worker_visibility_timeout_ms = 60'000;  // pending longer: reclaimed by another consumer
+  int64_t worker_linger_ms = 5;                   // a read's wait for more after its first entry
 
   bool internal_endpoints = false;
   bool cors_enabled = false;

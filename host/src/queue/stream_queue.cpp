@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <iterator>
+#include <thread>
 
 #include "queue/event_codec.h"
 #include "resources/resources.h"
@@ -119,7 +121,7 @@ sdk::Error ReadError(sdk::Error error) {
 }  // namespace
 
 sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consumer, int events,
-                                                        int64_t block_ms) {
+                                                        int64_t block_ms, int64_t linger_ms) {
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
   const auto ready = [&](int64_t wanted) -> sdk::Result<std::vector<StreamEntry>> {
@@ -129,27 +131,35 @@ sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consu
     return ParseEntries(reply.value().get());
   };
   auto entries = ready(std::max(1, events));
-  if (!entries || !entries.value().empty()) return entries;
-  // Nothing waiting: block for the next entry, one, so the read stays
-  // bounded (an entry holds at most one admission call's events); then
-  // take what arrived with it, so a burst after a quiet spell is still
-  // read as one batch.
-  const std::string block = std::to_string(block_ms);
-  auto reply = lease.value().Command({"XREADGROUP", "GROUP", kConsumerGroup, consumer, "COUNT", "1",
-                                      "BLOCK", block, "STREAMS", kStreamKey, ">"});
-  if (!reply) return ReadError(reply.error());
-  const redisReply* r = reply.value().get();
-  if (r->type == REDIS_REPLY_NIL) return std::vector<StreamEntry>{};
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || r->element[0]->elements < 2) {
-    return Unexpected("XREADGROUP");
+  if (!entries) return entries;
+  std::vector<StreamEntry> got = std::move(entries.value());
+  const bool waited = got.empty();
+  if (waited) {
+    // Nothing waiting: block for the next entry, one, so the read stays
+    // bounded (an entry holds at most one admission call's events).
+    const std::string block = std::to_string(block_ms);
+    auto reply = lease.value().Command({"XREADGROUP", "GROUP", kConsumerGroup, consumer, "COUNT",
+                                        "1", "BLOCK", block, "STREAMS", kStreamKey, ">"});
+    if (!reply) return ReadError(reply.error());
+    const redisReply* r = reply.value().get();
+    if (r->type == REDIS_REPLY_NIL) return std::vector<StreamEntry>{};
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || r->element[0]->elements < 2) {
+      return Unexpected("XREADGROUP");
+    }
+    got = ParseEntries(r->element[0]->element[1]);
   }
-  std::vector<StreamEntry> first = ParseEntries(r->element[0]->element[1]);
-  const int64_t more = events - (first.empty() ? 0 : first.front().size);
-  if (more <= 0) return first;
-  auto rest = ready(more);
+  int64_t held = 0;
+  for (const StreamEntry& e : got) held += e.size;
+  // Short of `events`: after a wait, take what arrived with the entry that
+  // ended it, so a burst after a quiet spell is read as one batch; with
+  // linger_ms, first let more gather, so a steady trickle is one read and
+  // one transaction every linger_ms rather than one every few events.
+  if (held >= events || (!waited && linger_ms <= 0)) return got;
+  if (linger_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(linger_ms));
+  auto rest = ready(events - held);
   // Delivered either way: an error here leaves those pending, reclaimed later.
-  if (rest) std::move(rest.value().begin(), rest.value().end(), std::back_inserter(first));
-  return first;
+  if (rest) std::move(rest.value().begin(), rest.value().end(), std::back_inserter(got));
+  return got;
 }
 
 sdk::Result<std::vector<StreamEntry>> StreamQueue::Reclaim(const std::string& consumer,

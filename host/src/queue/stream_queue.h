@@ -75,10 +75,11 @@ class StreamQueue {
   sdk::Result<bool> EnsureGroup();
 
   // New entries for this consumer, as many as hold about `events` events
-  // (read.lua); when there are none, waits up to block_ms for one.
+  // (read.lua); when there are none, waits up to block_ms for one. A read
+  // short of `events` waits linger_ms for more before taking them with it.
   // Error code "no_group" when the stream or group vanished.
   sdk::Result<std::vector<StreamEntry>> Read(const std::string& consumer, int events,
-                                             int64_t block_ms);
+                                             int64_t block_ms, int64_t linger_ms = 0);
 
   // Takes over entries pending longer than min_idle_ms, as many as hold
   // about `events` events.

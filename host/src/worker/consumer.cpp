@@ -77,7 +77,7 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
     }
   }
   if (batch && batch.value().empty()) {
-    batch = queue_.Read(name_, options_.batch_size, options_.block_ms);
+    batch = queue_.Read(name_, options_.batch_size, options_.block_ms, options_.linger_ms);
   }
   if (!batch) {
     // The stream or group vanished (FLUSHALL, Redis restarted without its

@@ -18,6 +18,11 @@ struct WorkerOptions {
   int64_t max_backoff_ms = 30'000;  // ... at most this
   int64_t visibility_timeout_ms = 60'000;
   int64_t block_ms = 1000;  // longest idle wait, and so the stop latency
+  // When a read finds fewer events than batch_size, how long to let more
+  // arrive before taking them too: at a steady trickle, a read (two
+  // script calls and a transaction) per few events costs more than the
+  // events themselves.
+  int64_t linger_ms = 5;
 
   static WorkerOptions FromConfig(const config::Config& c) {
     return WorkerOptions{.concurrency = c.worker_concurrency,
@@ -25,7 +30,8 @@ struct WorkerOptions {
                          .max_retries = c.worker_max_retries,
                          .base_backoff_ms = c.worker_base_backoff_ms,
                          .max_backoff_ms = c.worker_max_backoff_ms,
-                         .visibility_timeout_ms = c.worker_visibility_timeout_ms};
+                         .visibility_timeout_ms = c.worker_visibility_timeout_ms,
+                         .linger_ms = c.worker_linger_ms};
   }
 };
 

@@ -52,7 +52,7 @@ postgres: {url: "postgresql://u@127.0.0.1:6000/db"}
 idempotency: {ttl_seconds: 60}
 rate_limit: {capacity: 10, refill_per_second: 2.5}
 worker: {concurrency: 3, max_retries: 7, base_backoff_ms: 50, max_backoff_ms: 900,
-         batch_size: 25, visibility_timeout_ms: 5000}
+         batch_size: 25, visibility_timeout_ms: 5000, linger_ms: 2}
 internal_endpoints: {enabled: true}
 cors: {enabled: true, origin: "http://console.local"}
 simulation: {enabled: true}
@@ -83,6 +83,7 @@ tenants:
   EXPECT_EQ(c.worker_max_backoff_ms, 900);
   EXPECT_EQ(c.worker_batch_size, 25);
   EXPECT_EQ(c.worker_visibility_timeout_ms, 5000);
+  EXPECT_EQ(c.worker_linger_ms, 2);
   EXPECT_TRUE(c.cors_enabled);
   EXPECT_EQ(c.cors_origin, "http://console.local");
   ASSERT_EQ(c.plugins.size(), 2u);

@@ -78,8 +78,8 @@ local function bucket_key(b) return KEYS[3 * b] end
 
 -- Which of tenant b's generations takes claims (current) and which is only
 -- read (older), from their "created" times; turns them over, unlinking the
--- older one, when the current one is a TTL old. Returns current, older and
--- whether the values read from each still hold.
+-- older one, when the current one is a TTL old. Returns the current one and
+-- whether the values just read from it still hold.
 local function generations(b, c0, c1)
   local g0, g1 = KEYS[3 * b + 1], KEYS[3 * b + 2]
   c0, c1 = tonumber(c0), tonumber(c1)
@@ -92,11 +92,11 @@ local function generations(b, c0, c1)
     redis.call('EXPIRE', current, string.format('%d', 3 * ttl))
     current_holds = false  -- what it held was just unlinked
   end
-  return current, older, current_holds
+  return current, current_holds
 end
 
 -- A bucket is one string "<tokens> <last refill ms>"; missing means full.
-local capacity, rate, tokens, spent, current, older = {}, {}, {}, {}, {}, {}
+local capacity, rate, tokens, current = {}, {}, {}, {}
 local first_of, last_of = {}, {}  -- each tenant's events: first_of[b] .. last_of[b]
 local events = 0
 for b = 1, tenants do
@@ -106,7 +106,6 @@ for b = 1, tenants do
   events = events + tonumber(ARGV[3 * b + 2])
   last_of[b] = events
   tokens[b] = capacity[b]
-  spent[b] = false
   local stored = redis.call('GET', bucket_key(b))
   if stored then
     local b_tokens, b_ts = string.match(stored, '^(%S+) (%S+)$')
@@ -140,7 +139,7 @@ for b = 1, tenants do
     local in1 = redis.call('HMGET', g1, unpack(fields))
     if skip == 1 then
       local holds
-      current[b], older[b], holds = generations(b, in0[1], in1[1])
+      current[b], holds = generations(b, in0[1], in1[1])
       -- Values from a generation just unlinked no longer count.
       if not holds then
         if current[b] == g0 then in0 = {} else in1 = {} end
@@ -183,7 +182,6 @@ for b = 1, tenants do
       c[#c + 1] = id
       accepted[i] = true
       tokens[b] = tokens[b] - 1
-      spent[b] = true
     end
     if status ~= 0 then everyone = false end
     out[#out + 1] = status
@@ -235,8 +233,9 @@ end
 if claimed > 0 then redis.call('INCRBY', KEYS[2], claimed) end
 
 -- An idle bucket refills to capacity; past that its key carries no state.
+-- A tenant spent tokens exactly when it claimed something.
 for b = 1, tenants do
-  if spent[b] then
+  if #claims[b] > 0 then
     redis.call('SET', bucket_key(b), string.format('%.17g %d', tokens[b], now_ms),
                'PX', math.ceil(capacity[b] * 1000 / rate[b]) + 1000)
   end

@@ -87,7 +87,8 @@ struct ScriptCall {
       keys.push_back(BucketKey(tenants[t]));
       keys.push_back(IdempotencyGenerationKey(tenants[t], 0));
       keys.push_back(IdempotencyGenerationKey(tenants[t], 1));
-      const config::RateLimit& limit = settings.LimitFor(std::string(tenants[t]));
+      const config::RateLimit& limit =
+          settings.LimitFor(items[items_of[t].front()].event->tenant_id);
       args.push_back(std::to_string(limit.capacity));
       args.push_back(FormatRate(limit.refill_per_second));
       args.push_back(std::to_string(items_of[t].size()));

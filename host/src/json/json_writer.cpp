@@ -31,13 +31,6 @@ void AppendEscape(std::string& out, unsigned char c) {
   }
 }
 
-bool AllAscii(std::string_view text) {
-  for (const char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
 template <typename Integer>
 void AppendInteger(std::string& out, Integer value) {
   char buf[24];
@@ -48,7 +41,7 @@ void AppendInteger(std::string& out, Integer value) {
 }  // namespace
 
 void AppendString(std::string& out, std::string_view text) {
-  if (!AllAscii(text) && !utf8::IsValid(text)) {
+  if (!utf8::IsValid(text)) {  // one pass; plain ASCII is its fast case
     out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
   }

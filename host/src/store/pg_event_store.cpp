@@ -44,25 +44,21 @@ std::string RowsJson(const std::vector<EventRow>& rows) {
   std::string out = "[";
   for (const EventRow& r : rows) {
     if (out.size() > 1) out += ',';
-    out += R"({"id":)";
-    json_writer::AppendString(out, r.event_id);
-    out += R"(,"tenant_id":)";
-    json_writer::AppendString(out, r.tenant_id);
-    out += R"(,"provider_message_id":)";
-    json_writer::AppendString(out, r.provider_message_id);
-    out += R"(,"channel":)";
-    json_writer::AppendString(out, sdk::ChannelName(r.channel));
-    out += R"(,"content":)";
-    json_writer::AppendString(out, r.content);
-    out += R"(,"metadata":)";
-    out += r.metadata;
-    out += R"(,"raw_metadata":)";
-    out += r.raw_metadata;
-    out += R"(,"occurred_at":)";
+    const auto text = [&out](const char* key, std::string_view value) {
+      out.append(key);
+      json_writer::AppendString(out, value);
+    };
+    text(R"({"id":)", r.event_id);
+    text(R"(,"tenant_id":)", r.tenant_id);
+    text(R"(,"provider_message_id":)", r.provider_message_id);
+    text(R"(,"channel":)", sdk::ChannelName(r.channel));
+    text(R"(,"content":)", r.content);
+    out.append(R"(,"metadata":)").append(r.metadata);  // JSON text already
+    out.append(R"(,"raw_metadata":)").append(r.raw_metadata);
     if (r.occurred_at.empty()) {
-      out += "null";
+      out.append(R"(,"occurred_at":null)");
     } else {
-      json_writer::AppendString(out, r.occurred_at);
+      text(R"(,"occurred_at":)", r.occurred_at);
     }
     out += '}';
   }

@@ -9,7 +9,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -110,14 +109,27 @@ void Fill(Request& request, const bhttp::request_parser<bhttp::string_body>& par
 
 }  // namespace
 
+namespace {
+
+std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  for (int i = 0; i < threads; ++i) loops.push_back(std::make_unique<asio::io_context>(1));
+  return loops;
+}
+
+}  // namespace
+
 ServerState::ServerState(ServerContext& context, const ServerOptions& options)
     : context(context),
       options(options),
-      work(io.get_executor()),
-      acceptor(asio::make_strand(io)),
+      loops(MakeLoops(options.io_threads)),
+      acceptor(*loops.front()),
       accept_retry(acceptor.get_executor()),
       batcher(AdmissionOf(context), options.admission_batch),
-      handlers(static_cast<std::size_t>(std::max(1, options.threads))) {}
+      handlers(static_cast<std::size_t>(std::max(1, options.threads))) {
+  for (auto& loop : loops) work.push_back(asio::make_work_guard(*loop));
+}
 
 Connection::Connection(ServerState& state, asio::ip::tcp::socket socket, bool over_limit)
     : state_(state),

@@ -4,8 +4,8 @@
 // A connection reads one request at a time — header, then body under its
 // route's size limit and the read deadline — answers it, and reads the next
 // (keep-alive; pipelined requests wait in the buffer). Its handlers run on
-// the connection's strand, except the blocking routes, which go to the
-// handler pool and post their reply back. Invariant: at most one request
+// the thread of the event loop it was given, except the blocking routes,
+// which go to the handler pool and post their reply back. Invariant: at most one request
 // per connection is between its header and its answer (`busy_`), and the
 // answer is written before the next header is read.
 #pragma once
@@ -52,9 +52,15 @@ struct ServerState {
   std::atomic<bool> stopping{false};
   std::mutex mutex;
   std::vector<std::weak_ptr<Connection>> live;  // pruned as new ones arrive
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
-  boost::asio::ip::tcp::acceptor acceptor;  // on its own strand
+  // One event loop per io thread, each run by that thread alone: a
+  // connection's handlers never leave its loop's thread, so they need no
+  // strand, and the threads share no queue (one io_context run by several
+  // threads hands its reactor between them through a mutex and a futex per
+  // wake-up). New connections go to the loops in turn.
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::atomic<std::size_t> next_loop{0};
+  boost::asio::ip::tcp::acceptor acceptor;  // on the first loop
   boost::asio::steady_timer accept_retry;   // after a failed accept (out of descriptors)
   admission::AdmissionBatcher batcher;      // single-event ingest of every connection
   boost::asio::thread_pool handlers;        // the routes that block
@@ -72,7 +78,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Start();
   // Server stop: an idle connection closes now, a busy one after its answer.
-  // Call on the connection's strand.
+  // Call on the connection's loop.
   void Shutdown();
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
 

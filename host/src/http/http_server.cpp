@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "http/http_connection.h"
 #include "log/logging.h"
@@ -34,9 +33,14 @@ void Adopt(ServerState& state, tcp::socket socket) {
   connection->Start();
 }
 
+// The loop a new connection lives on: each in turn.
+asio::io_context& NextLoop(ServerState& state) {
+  return *state.loops[state.next_loop.fetch_add(1) % state.loops.size()];
+}
+
 void Accept(ServerState& state) {
   state.acceptor.async_accept(
-      asio::make_strand(state.io), [&state](boost::system::error_code ec, tcp::socket socket) {
+      NextLoop(state), [&state](boost::system::error_code ec, tcp::socket socket) {
         if (!ec) {
           Adopt(state, std::move(socket));
           return Accept(state);
@@ -62,7 +66,7 @@ tcp::endpoint Resolve(asio::io_context& io, const std::string& host, uint16_t po
 
 HttpServer::HttpServer(const ServerOptions& options, ServerContext& context)
     : state_(std::make_unique<ServerState>(context, options)) {
-  const tcp::endpoint endpoint = Resolve(state_->io, options.host, options.port);
+  const tcp::endpoint endpoint = Resolve(*state_->loops.front(), options.host, options.port);
   tcp::acceptor& acceptor = state_->acceptor;
   acceptor.open(endpoint.protocol());
   acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -78,12 +82,10 @@ HttpServer::~HttpServer() {
 void HttpServer::Start() {
   ServerState& state = *state_;
   asio::post(state.acceptor.get_executor(), [&state] { Accept(state); });
-  int threads = state.options.io_threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < threads; ++i) {
-    state.loop_threads.emplace_back([&state] {
+  for (auto& loop : state.loops) {
+    state.loop_threads.emplace_back([&io = *loop] {
       log::NameThisThread("http-loop");
-      state.io.run();
+      io.run();
     });
   }
 }
@@ -116,8 +118,8 @@ void HttpServer::Stop() {
   }
   state.batcher.Stop();
   state.handlers.join();
-  state.work.reset();
-  state.io.stop();
+  for (auto& guard : state.work) guard.reset();
+  for (auto& loop : state.loops) loop->stop();
   for (auto& t : state.loop_threads) t.join();
   state.loop_threads.clear();
 }

@@ -12,6 +12,8 @@
 # bench_rows TENANT      its stored rows
 # bench_wait_rows TENANT AT_LEAST  waits until the tenant has that many rows
 #                        and the count has stopped moving; prints the count
+# bench_wait_drained     waits until the queue stream is empty: the worker
+#                        has committed and acknowledged every entry
 # bench_wrk SCRIPT URL THREADS CONNECTIONS SECONDS  runs a bench/wrk script;
 #                        prints its result line (JSON)
 # bench_gbench_median FILE NAME_PREFIX NAME_PART  items/s of a Google
@@ -23,6 +25,8 @@
 #                        clock ticks) by the process, or by its threads of
 #                        that name (the gateway names them: http-loop,
 #                        admission, worker-N, stream-loop)
+# bench_child_cpu_ticks PID  CPU time of the children it has waited for
+#                        (Redis's AOF rewrites, once each has ended)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_GATEWAY=""
 
@@ -88,6 +92,13 @@ bench_wait_rows() {
   echo "$now"
 }
 
+# Asks Redis, not PostgreSQL: a COUNT(*) over a growing table every few
+# milliseconds would cost PostgreSQL a good part of a core itself, and be
+# charged to the worker it is timing.
+bench_wait_drained() {
+  until [ "$(redis-cli -u "$REDIS_URL" XLEN queue:conversations)" -eq 0 ]; do sleep 0.02; done
+}
+
 bench_wrk() {
   local out
   out=$(wrk --latency -t "$3" -c "$4" -d "$5s" --timeout 10s -s "$BENCH_DIR/wrk/$1" "$2") ||
@@ -113,3 +124,4 @@ bench_cpu_ticks() {
   done
   echo "$ticks"
 }
+bench_child_cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $14 + $15}'; }

@@ -1,8 +1,9 @@
 // http_server.h — the gateway's HTTP listener: Boost.Beast on Boost.Asio.
 //
-// Every connection lives on a small set of event-loop threads (io_threads),
-// so an idle keep-alive connection costs a few kilobytes and no thread, and
-// a request costs no thread switch of its own. A request is read in full
+// Every connection lives on one of a small set of event-loop threads
+// (io_threads, each with a loop of its own; new connections go to them in
+// turn), so an idle keep-alive connection costs a few kilobytes and no
+// thread, and a request costs no thread switch of its own. A request is read in full
 // (body within its limit and the read deadline) before any handler sees it.
 // Single-event ingest stays on the loop: its event joins one admission
 // batcher, whose round trips to Redis carry the events of every connection
@@ -27,7 +28,7 @@ namespace mccig::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: an ephemeral port, see HttpServer::port()
-  int io_threads = 0;    // event-loop threads; 0: one per core
+  int io_threads = 0;    // event-loop threads, a loop each; 0: one per core
   int threads = 16;      // handler threads for the routes that block
   // Requests read and not yet answered, past which new ones get 503.
   int max_queued = 4096;

@@ -107,10 +107,8 @@ void Fill(Request& request, const bhttp::request_parser<bhttp::string_body>& par
   request.body.clear();
 }
 
-}  // namespace
-
-namespace {
-
+// One io_context per loop thread, each run by that thread alone
+// (concurrency hint 1).
 std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<asio::io_context>> loops;

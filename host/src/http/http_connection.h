@@ -5,9 +5,9 @@
 // route's size limit and the read deadline — answers it, and reads the next
 // (keep-alive; pipelined requests wait in the buffer). Its handlers run on
 // the thread of the event loop it was given, except the blocking routes,
-// which go to the handler pool and post their reply back. Invariant: at most one request
-// per connection is between its header and its answer (`busy_`), and the
-// answer is written before the next header is read.
+// which go to the handler pool and post their reply back. Invariant: at
+// most one request per connection is between its header and its answer
+// (`busy_`), and the answer is written before the next header is read.
 #pragma once
 
 #include <atomic>

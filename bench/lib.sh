@@ -25,10 +25,14 @@
 #                        clock ticks) by the process, or by its threads of
 #                        that name (the gateway names them: http-loop,
 #                        admission, worker-N, stream-loop)
+# bench_start_nginx      nginx answering every request with a constant 201
+#                        (the ceiling), one worker per core, on
+#                        BENCH_NGINX_PORT; bench_stop_nginx stops it
 # bench_child_cpu_ticks PID  CPU time of the children it has waited for
 #                        (Redis's AOF rewrites, once each has ended)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_GATEWAY=""
+BENCH_NGINX="" BENCH_NGINX_PORT=""
 
 bench_tenant() {
   printf '  - id: %s\n    rate_limit: {capacity: %s, refill_per_second: %s}\n    api_keys_sha256: [%s]\n' \
@@ -125,3 +129,35 @@ bench_cpu_ticks() {
   echo "$ticks"
 }
 bench_child_cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $14 + $15}'; }
+
+bench_start_nginx() {
+  local dir="$MCCIG_SCRATCH/nginx"
+  BENCH_NGINX_PORT=$(mccig_free_port)
+  mkdir -p "$dir"
+  cat > "$dir/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  server {
+    listen 127.0.0.1:$BENCH_NGINX_PORT;
+    default_type application/json;
+    location / { return 201 '{"status":"accepted","event_id":"0192f1a2-7c4e-7d9b-a1e2-3b4c5d6e7f80","provider_message_id":"SM1"}'; }
+  }
+}
+NGINX
+  /usr/sbin/nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" &
+  BENCH_NGINX=$!
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$BENCH_NGINX_PORT/" && return; sleep 0.1; done
+  die "nginx did not answer on port $BENCH_NGINX_PORT; see $dir/error.log"
+}
+
+bench_stop_nginx() {
+  [ -n "$BENCH_NGINX" ] || return 0
+  kill "$BENCH_NGINX" 2>/dev/null || true
+  wait "$BENCH_NGINX" 2>/dev/null || true
+  BENCH_NGINX=""
+}

@@ -16,6 +16,12 @@
 #                        has committed and acknowledged every entry
 # bench_wrk SCRIPT URL THREADS CONNECTIONS SECONDS  runs a bench/wrk script;
 #                        prints its result line (JSON)
+# bench_wrk_paced URL KEY TENANT RATE SECONDS  good_citizen.lua's 100
+#                        connections paced to RATE requests/s; its result line
+# bench_field JSON JQ_FILTER  one value of a result line
+# bench_row_latency TENANT  request to stored row, "p50 / p95 / p99" in ms
+#                        (the event's send time, its timestamp, to the start
+#                        of the transaction that stored it)
 # bench_gbench_median FILE NAME_PREFIX NAME_PART  items/s of a Google
 #                        Benchmark JSON output: its median aggregate, or the
 #                        median of its runs
@@ -25,6 +31,9 @@
 #                        clock ticks) by the process, or by its threads of
 #                        that name (the gateway names them: http-loop,
 #                        admission, worker-N, stream-loop)
+# bench_us_per TICKS_BEFORE TICKS_AFTER COUNT  the CPU between two of the
+#                        above, in µs per one of COUNT
+# bench_redis_pid        the pid of the Redis at REDIS_URL
 # bench_start_nginx      nginx answering every request with a constant 201
 #                        (the ceiling), one worker per core, on
 #                        BENCH_NGINX_PORT; bench_stop_nginx stops it
@@ -110,6 +119,20 @@ bench_wrk() {
   grep '^result: ' <<<"$out" | cut -d' ' -f2- | grep . || die "wrk printed no result: $out"
 }
 
+bench_wrk_paced() {
+  MCCIG_KEY="$2" MCCIG_TENANT="$3" MCCIG_RATE="$4" MCCIG_WRK_THREADS=2 \
+    bench_wrk good_citizen.lua "$1" 2 100 "$5"
+}
+
+bench_field() { jq -r "$2" <<<"$1"; }
+
+bench_row_latency() {
+  bench_sql "SELECT string_agg(round(p::numeric, 1)::text, ' / ') FROM unnest(
+      (SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
+         ORDER BY EXTRACT(EPOCH FROM created_at - occurred_at) * 1000)
+       FROM conversation_events WHERE tenant_id = '$1')) AS p"
+}
+
 bench_gbench_median() {  # the median aggregate, or the median of the runs when there is none
   jq -r --arg b "$2" --arg t "$3" '[.benchmarks[]
       | select((.name | startswith($b)) and (.name | contains($t)) and ((.aggregate_name // "median") == "median"))
@@ -127,6 +150,12 @@ bench_cpu_ticks() {
     fi
   done
   echo "$ticks"
+}
+bench_us_per() {
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (b - a) * 1e6 / hz / n}'
+}
+bench_redis_pid() {
+  redis-cli -u "$REDIS_URL" INFO server | awk -F: '/^process_id/ {print $2}' | tr -d '\r'
 }
 bench_child_cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $14 + $15}'; }
 

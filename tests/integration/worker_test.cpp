@@ -4,7 +4,11 @@
 // tests that stop the server). Every invariant of issue "worker": rows with
 // every column right, exactly once across duplicates, redeliveries, outages
 // and crashes; poison events isolated and dead-lettered; replay.
+#include <sched.h>
+
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <pqxx/nontransaction>
@@ -191,6 +195,40 @@ TEST_F(WorkerTest, PostBecomesARowWithEveryColumnRight) {
   EXPECT_TRUE(r[7].as<bool>());
   EXPECT_TRUE(r[8].as<bool>());
   EXPECT_TRUE(WaitUntil([&] { return Drained(); })) << "acked and deleted from the stream";
+}
+
+// The scheduling policy (/proc/self/task/*/stat field 41) of each of this
+// process's threads named worker-*.
+std::vector<int> WorkerThreadPolicies() {
+  std::vector<int> policies;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::string name;
+    std::getline(std::ifstream(task.path() / "comm"), name);
+    if (!name.starts_with("worker-")) continue;
+    std::string stat;
+    std::getline(std::ifstream(task.path() / "stat"), stat);
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // from field 3 on
+    std::string field;
+    for (int n = 3; n <= 41 && fields >> field; ++n) {
+    }
+    policies.push_back(std::stoi(field));
+  }
+  return policies;
+}
+
+TEST_F(WorkerTest, ConsumersYieldToRequestThreadsUnlessToldOtherwise) {
+  // A consumer names its thread, then sets its policy: wait for both.
+  StartWorker();
+  const std::vector<int> batch = {SCHED_BATCH, SCHED_BATCH};
+  EXPECT_TRUE(WaitUntil([&] { return WorkerThreadPolicies() == batch; }));
+  worker_->Stop();
+  worker::WorkerOptions normal = FastOptions();
+  normal.scheduling = worker::ThreadScheduling::kNormal;
+  StartWorker(normal);
+  const std::vector<int> other = {SCHED_OTHER, SCHED_OTHER};
+  EXPECT_TRUE(WaitUntil([&] { return WorkerThreadPolicies() == other; }));
+  ASSERT_EQ(Post(SmsPayload("SM-SCHED")).status, 201);
+  EXPECT_TRUE(WaitUntil([&] { return Rows() == 1; }));
 }
 
 TEST_F(WorkerTest, ReceiveTimeFallbackIsStoredAsNullOccurredAt) {

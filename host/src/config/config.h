@@ -86,6 +86,7 @@ struct Config {
   int worker_batch_size = 200;                    // events per XREADGROUP and INSERT
   int64_t worker_visibility_timeout_ms = 60'000;  // pending longer: reclaimed by another consumer
   int64_t worker_linger_ms = 5;                   // a read's wait for more after its first entry
+  bool worker_batch_scheduling = true;            // worker.scheduling: batch (true) or normal
 
   bool internal_endpoints = false;
   bool cors_enabled = false;

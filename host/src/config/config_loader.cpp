@@ -282,7 +282,7 @@ void ReadServices(Reader& r, const YAML::Node& root, Config& c) {
   const YAML::Node w = root["worker"];
   if (r.Section(w, "worker",
                 {"concurrency", "max_retries", "base_backoff_ms", "max_backoff_ms", "batch_size",
-                 "visibility_timeout_ms", "linger_ms"})) {
+                 "visibility_timeout_ms", "linger_ms", "scheduling"})) {
     r.Int(w, "worker", "concurrency", c.worker_concurrency, 1, 64);
     r.Int(w, "worker", "max_retries", c.worker_max_retries, 0, 100);
     r.Int(w, "worker", "base_backoff_ms", c.worker_base_backoff_ms, 1, 3'600'000);
@@ -290,6 +290,13 @@ void ReadServices(Reader& r, const YAML::Node& root, Config& c) {
     r.Int(w, "worker", "batch_size", c.worker_batch_size, 1, 10'000);
     r.Int(w, "worker", "visibility_timeout_ms", c.worker_visibility_timeout_ms, 100, 86'400'000);
     r.Int(w, "worker", "linger_ms", c.worker_linger_ms, 0, 1000);
+    std::string scheduling = "batch";
+    r.String(w, "worker", "scheduling", scheduling);
+    if (scheduling == "normal") {
+      c.worker_batch_scheduling = false;
+    } else if (scheduling != "batch") {
+      r.Error(w["scheduling"], "worker.scheduling", "must be batch or normal");
+    }
   }
   if (r.Section(root["auth"], "auth", {"mode", "admin_token_sha256"})) {
     std::string mode = "api_key";

@@ -29,13 +29,18 @@ void Worker::Start() {
                                                     options_, stats_, stop_));
   }
   for (auto& consumer : consumers_) {
-    threads_.emplace_back([c = consumer.get(), i = threads_.size()] {
+    threads_.emplace_back([c = consumer.get(), i = threads_.size(), this] {
       log::NameThisThread(("worker-" + std::to_string(i)).c_str());
+      if (const std::string failed = ScheduleThisThread(options_.scheduling); !failed.empty()) {
+        spdlog::warn("worker: {}; it keeps the default policy", failed);
+      }
       c->Run();
     });
   }
-  spdlog::info("worker: {} consumers on queue:conversations (batch {}, visibility {} ms)",
-               options_.concurrency, options_.batch_size, options_.visibility_timeout_ms);
+  spdlog::info(
+      "worker: {} consumers on queue:conversations (batch {}, visibility {} ms, {} scheduling)",
+      options_.concurrency, options_.batch_size, options_.visibility_timeout_ms,
+      options_.scheduling == ThreadScheduling::kBatch ? "batch" : "normal");
 }
 
 void Worker::Stop() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "config/config.h"
+#include "worker/thread_scheduling.h"
 
 namespace mccig::worker {
 
@@ -23,6 +24,8 @@ struct WorkerOptions {
   // script calls and a transaction) per few events costs more than the
   // events themselves.
   int64_t linger_ms = 5;
+  // The consumers' threads yield to request threads (thread_scheduling.h).
+  ThreadScheduling scheduling = ThreadScheduling::kBatch;
 
   static WorkerOptions FromConfig(const config::Config& c) {
     return WorkerOptions{.concurrency = c.worker_concurrency,
@@ -31,7 +34,9 @@ struct WorkerOptions {
                          .base_backoff_ms = c.worker_base_backoff_ms,
                          .max_backoff_ms = c.worker_max_backoff_ms,
                          .visibility_timeout_ms = c.worker_visibility_timeout_ms,
-                         .linger_ms = c.worker_linger_ms};
+                         .linger_ms = c.worker_linger_ms,
+                         .scheduling = c.worker_batch_scheduling ? ThreadScheduling::kBatch
+                                                                 : ThreadScheduling::kNormal};
   }
 };
 

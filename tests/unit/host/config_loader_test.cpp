@@ -42,6 +42,7 @@ TEST_F(ConfigLoaderTest, EmptyFileGivesDefaults) {
   EXPECT_EQ(r.config.rate_limit.capacity, 100);
   EXPECT_EQ(r.config.rate_limit.refill_per_second, 50);
   EXPECT_FALSE(r.config.internal_endpoints);
+  EXPECT_TRUE(r.config.worker_batch_scheduling);
 }
 
 TEST_F(ConfigLoaderTest, ReadsEveryKey) {
@@ -52,7 +53,7 @@ postgres: {url: "postgresql://u@127.0.0.1:6000/db"}
 idempotency: {ttl_seconds: 60}
 rate_limit: {capacity: 10, refill_per_second: 2.5}
 worker: {concurrency: 3, max_retries: 7, base_backoff_ms: 50, max_backoff_ms: 900,
-         batch_size: 25, visibility_timeout_ms: 5000, linger_ms: 2}
+         batch_size: 25, visibility_timeout_ms: 5000, linger_ms: 2, scheduling: normal}
 internal_endpoints: {enabled: true}
 cors: {enabled: true, origin: "http://console.local"}
 simulation: {enabled: true}
@@ -84,6 +85,7 @@ tenants:
   EXPECT_EQ(c.worker_batch_size, 25);
   EXPECT_EQ(c.worker_visibility_timeout_ms, 5000);
   EXPECT_EQ(c.worker_linger_ms, 2);
+  EXPECT_FALSE(c.worker_batch_scheduling);
   EXPECT_TRUE(c.cors_enabled);
   EXPECT_EQ(c.cors_origin, "http://console.local");
   ASSERT_EQ(c.plugins.size(), 2u);
@@ -234,6 +236,12 @@ tenants:
   EXPECT_EQ(r.config.tenants[0].api_key_sha256, std::vector<std::string>{std::string(64, 'b')});
   EXPECT_EQ(r.config.tenants[0].signing_secrets.at("sms"), "from-env");
   EXPECT_EQ(r.config.tenants[0].signing_secrets.at("chat"), "inline");
+}
+
+TEST_F(ConfigLoaderTest, WorkerSchedulingIsBatchOrNormal) {
+  const LoadResult r = LoadConfig(Write("worker:\n  scheduling: idle\n"), {});
+  EXPECT_NE(AllErrors(r).find(":2: worker.scheduling: must be batch or normal"), std::string::npos)
+      << AllErrors(r);
 }
 
 TEST_F(ConfigLoaderTest, AuthErrorsNameTheKey) {

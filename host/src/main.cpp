@@ -11,6 +11,9 @@ namespace {
 // about a fifth of the gateway's CPU under batch load. Served from the
 // heap and kept there instead, they are reused; the price is that freed
 // memory returns to the system only past 256 MiB per heap.
+// The binary normally allocates with jemalloc (host/CMakeLists.txt), which
+// keeps and reuses such buffers by itself and leaves these settings unread;
+// they are for a build with MCCIG_JEMALLOC=OFF.
 void KeepLargeBuffersOnTheHeap() {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's ceiling for this setting
   mallopt(M_TRIM_THRESHOLD, 256 << 20);

@@ -47,5 +47,16 @@ TEST(KeyCommand, NewPrintsAKeyAndItsHash) {
   EXPECT_EQ(sha, auth::Sha256Hex(key));
 }
 
+// The binary ships linked with jemalloc (host/CMakeLists.txt); a build
+// that lost it would still pass every other test, only slower.
+TEST(VersionCommand, NamesTheVersionAndTheAllocator) {
+  const std::string out = ::testing::TempDir() + "/version.out";
+  std::remove(out.c_str());
+  ASSERT_EQ(testing::WaitExit(testing::Spawn({MCCIG_BINARY, "version"}, {}, out)), 0);
+  const std::string text = testing::ReadFile(out);
+  EXPECT_EQ(text.rfind(std::string("mccig ") + MCCIG_VERSION + "\n", 0), 0u) << text;
+  EXPECT_NE(text.find("\nallocator: jemalloc 5."), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace mccig

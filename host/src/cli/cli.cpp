@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/allocator.h"
 #include "cli/commands.h"
 
 namespace mccig::cli {
@@ -70,7 +71,7 @@ int Main(int argc, char** argv) {
   }
   const std::string& command = args[0];
   if (command == "version" || command == "--version") {
-    std::cout << "mccig " << MCCIG_VERSION << "\n";
+    std::cout << "mccig " << MCCIG_VERSION << "\nallocator: " << AllocatorName() << "\n";
     return kExitOk;
   }
   if (command == "config") {

@@ -365,6 +365,40 @@ TEST_F(WorkerTest, ReadsAreBoundedInEventsWhateverTheEntriesHold) {
   EXPECT_EQ(Stats().pending, 13);
 }
 
+// How many EVALSHA calls this Redis has run (INFO commandstats).
+int64_t EvalshaCalls(redis::Pool& pool) {
+  auto lease = pool.Acquire();
+  auto info = lease.value().Command({"INFO", "commandstats"});
+  const std::string text(info.value()->str, info.value()->len);
+  const std::size_t at = text.find("cmdstat_evalsha:calls=");
+  return at == std::string::npos ? 0 : std::stoll(text.substr(at + 22));
+}
+
+// Once entries are about a read's size (batches), reads skip read.lua,
+// which would carry each entry's text through Lua (it hashes every byte);
+// a smaller entry among them sends the read back to the script.
+TEST_F(WorkerTest, EntriesAsLargeAsAReadAreReadWithoutTheScript) {
+  for (int e = 0; e < 3; ++e) {
+    std::vector<std::string> events;
+    for (int i = 0; i < 100; ++i) {
+      events.push_back(queue::EncodeEvent(Event("SM-B" + std::to_string(e * 100 + i))));
+    }
+    Enqueue(events);
+  }
+  Enqueue(queue::EncodeEvent(Event("SM-B-small")));
+  ASSERT_TRUE(queue_->EnsureGroup());
+  ASSERT_EQ(queue_->Read("c1", 100, 10).value().size(), 1u);  // by read.lua: learns the size
+  const int64_t before = EvalshaCalls(*pool_);
+  ASSERT_EQ(queue_->Read("c1", 100, 10).value().size(), 1u);
+  ASSERT_EQ(queue_->Read("c1", 100, 10).value().size(), 1u);
+  EXPECT_EQ(EvalshaCalls(*pool_), before) << "two large entries, two plain XREADGROUPs";
+  const auto last = queue_->Read("c1", 100, 10);
+  ASSERT_EQ(last.value().size(), 1u);
+  EXPECT_EQ(last.value().front().size, 1);
+  EXPECT_TRUE(queue_->Read("c1", 100, 10).value().empty());
+  EXPECT_EQ(Stats().pending, 4);
+}
+
 // A read that waited for the queue lets a trickle gather (worker.linger_ms)
 // and takes it in the same read: one transaction for the five entries.
 TEST_F(WorkerTest, AReadThatWaitedTakesWhatArrivesWhileItLingers) {

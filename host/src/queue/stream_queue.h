@@ -12,6 +12,7 @@
 // atomic. Thread-safe: calls lease their own connection.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -123,6 +124,9 @@ class StreamQueue {
   redis::Script ack_;
   redis::Script dead_letter_;
   redis::Script replay_;
+  // Whether the last read's entries were about a read's size (see Read).
+  // A hint shared by the consumers: either way the read is right.
+  std::atomic<bool> large_entries_{false};
 };
 
 }  // namespace mccig::queue

@@ -120,6 +120,16 @@ class WorkerTest : public ::testing::Test {
     ASSERT_TRUE(added) << added.error().message;
   }
   void Enqueue(const std::string& encoded) { Enqueue(std::vector<std::string>{encoded}); }
+  // `entries` entries of `each` events, provider ids `prefix`0, `prefix`1, ...
+  void EnqueueEntriesOf(int entries, int each, const std::string& prefix) {
+    for (int e = 0; e < entries; ++e) {
+      std::vector<std::string> events;
+      for (int i = 0; i < each; ++i) {
+        events.push_back(queue::EncodeEvent(Event(prefix + std::to_string(e * each + i))));
+      }
+      Enqueue(events);
+    }
+  }
   // Entries of five events each (`events` is a multiple of five), added in
   // one MULTI (so one blocked read takes them all), counted as queued as
   // admission counts them.
@@ -336,13 +346,7 @@ TEST_F(WorkerTest, PoisonEventInAnEntryOfManyIsDeadLetteredAloneAndTheEntrySettl
 TEST_F(WorkerTest, ReadsAreBoundedInEventsWhateverTheEntriesHold) {
   // Three entries of 100 events, then ten of one: a read asking for about
   // 150 events takes entries until they hold that many, never all 310.
-  for (int e = 0; e < 3; ++e) {
-    std::vector<std::string> events;
-    for (int i = 0; i < 100; ++i) {
-      events.push_back(queue::EncodeEvent(Event("SM-R" + std::to_string(e * 100 + i))));
-    }
-    Enqueue(events);
-  }
+  EnqueueEntriesOf(3, 100, "SM-R");
   for (int i = 0; i < 10; ++i) Enqueue(queue::EncodeEvent(Event("SM-S" + std::to_string(i))));
   ASSERT_TRUE(queue_->EnsureGroup());
   const auto sizes = [](const std::vector<queue::StreamEntry>& entries) {
@@ -378,13 +382,7 @@ int64_t EvalshaCalls(redis::Pool& pool) {
 // which would carry each entry's text through Lua (it hashes every byte);
 // a smaller entry among them sends the read back to the script.
 TEST_F(WorkerTest, EntriesAsLargeAsAReadAreReadWithoutTheScript) {
-  for (int e = 0; e < 3; ++e) {
-    std::vector<std::string> events;
-    for (int i = 0; i < 100; ++i) {
-      events.push_back(queue::EncodeEvent(Event("SM-B" + std::to_string(e * 100 + i))));
-    }
-    Enqueue(events);
-  }
+  EnqueueEntriesOf(3, 100, "SM-B");
   Enqueue(queue::EncodeEvent(Event("SM-B-small")));
   ASSERT_TRUE(queue_->EnsureGroup());
   ASSERT_EQ(queue_->Read("c1", 100, 10).value().size(), 1u);  // by read.lua: learns the size

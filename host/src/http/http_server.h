@@ -3,8 +3,9 @@
 // Every connection lives on one of a small set of event-loop threads
 // (io_threads, each with a loop of its own; new connections go to them in
 // turn), so an idle keep-alive connection costs a few kilobytes and no
-// thread, and a request costs no thread switch of its own. A request is read in full
-// (body within its limit and the read deadline) before any handler sees it.
+// thread, and a request costs no thread switch of its own. A request is
+// read in full (body within its limit and the read deadline) before any
+// handler sees it.
 // Single-event ingest stays on the loop: its event joins one admission
 // batcher, whose round trips to Redis carry the events of every connection
 // that arrived meanwhile. The routes that block (batch, operator views, DLQ,

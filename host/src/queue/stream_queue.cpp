@@ -151,12 +151,16 @@ sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consu
   // admitted together) go to read.lua, which takes as many as `events`
   // needs in one round trip.
   const bool large = large_entries_.load(std::memory_order_relaxed);
-  auto entries = large ? one() : ready(std::max(1, events));
-  if (!entries) return entries;
-  std::vector<StreamEntry> got = std::move(entries.value());
-  const bool waited = !large && got.empty();
-  if (waited) {
-    entries = one();  // nothing waiting: block for the next entry
+  std::vector<StreamEntry> got;
+  if (!large) {
+    auto entries = ready(std::max(1, events));
+    if (!entries) return entries;
+    got = std::move(entries.value());
+  }
+  // Large entries, or nothing waiting: one entry, blocking for it.
+  const bool took_one = got.empty();
+  if (took_one) {
+    auto entries = one();
     if (!entries) return entries;
     got = std::move(entries.value());
   }
@@ -167,12 +171,12 @@ sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consu
                                        [&](const StreamEntry& e) { return 2 * e.size >= events; });
     large_entries_.store(large_now, std::memory_order_relaxed);
   }
-  // Short of `events`: after a wait, or after a single large entry, take
-  // what else is there, so a burst after a quiet spell is read as one
-  // batch; with linger_ms, first let more gather, so a steady trickle is
+  // Short of `events` after one entry (after a wait, or a large entry):
+  // take what else is there, so a burst after a quiet spell is read as one
+  // batch. With linger_ms, first let more gather, so a steady trickle is
   // one read and one transaction every linger_ms rather than one every few
   // events.
-  if (got.empty() || held >= events || (!waited && !large && linger_ms <= 0)) return got;
+  if (got.empty() || held >= events || (!took_one && linger_ms <= 0)) return got;
   if (linger_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(linger_ms));
   auto rest = ready(events - held);
   // Delivered either way: an error here leaves those pending, reclaimed later.

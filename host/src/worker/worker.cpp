@@ -29,9 +29,9 @@ void Worker::Start() {
                                                     options_, stats_, stop_));
   }
   for (auto& consumer : consumers_) {
-    threads_.emplace_back([c = consumer.get(), i = threads_.size(), this] {
+    threads_.emplace_back([c = consumer.get(), i = threads_.size(), s = options_.scheduling] {
       log::NameThisThread(("worker-" + std::to_string(i)).c_str());
-      if (const std::string failed = ScheduleThisThread(options_.scheduling); !failed.empty()) {
+      if (const std::string failed = ScheduleThisThread(s); !failed.empty()) {
         spdlog::warn("worker: {}; it keeps the default policy", failed);
       }
       c->Run();

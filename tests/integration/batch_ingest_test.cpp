@@ -147,6 +147,10 @@ TEST_F(BatchEndToEndTest, MixedBatchGivesPerEventResultsAndExactlyTheValidRows) 
   EXPECT_EQ(pipeline_.Sql("SELECT COUNT(*) FROM conversation_events WHERE id = '" +
                           results[3]["event_id"].get<std::string>() + "'"),
             1);
+  EXPECT_EQ(pipeline_.Sql("SELECT COUNT(*) FROM conversation_events "
+                          "WHERE raw_metadata->>'MessageSid' = provider_message_id"),
+            3)
+      << "each row holds its own event's payload";
 }
 
 TEST_F(BatchEndToEndTest, ABatchOverTheTenantsBudgetAcceptsItsFirstEventsOnly) {
@@ -171,6 +175,39 @@ TEST_F(BatchEndToEndTest, ABatchOverTheTenantsBudgetAcceptsItsFirstEventsOnly) {
   EXPECT_EQ(again.Json()["totals"]["accepted"], 2) << again.body;
   EXPECT_EQ(again.Json()["totals"]["duplicate"], 3);
   ASSERT_TRUE(testing::WaitUntil([&] { return Rows() == 5; })) << Rows();
+}
+
+// Each event's raw_metadata is its payload as posted, whatever the body's
+// layout: queued as the body's own text (or, for what only nlohmann reads,
+// written from the value).
+TEST_F(BatchEndToEndTest, EachEventsPayloadIsStoredAsPosted) {
+  const std::string first =
+      "{ \"tenant_id\": \"acme\", \"From\": \"+15551230001\",\n  \"To\": \"+15559870002\","
+      " \"Body\": \"two\\nlines \\u00e9 \\\"q\\\"\", \"MessageSid\": \"SM-raw1\","
+      " \"Extra\": {\"n\": [1, -2, 2.5e3, true, null]} }";
+  const std::string second =
+      R"({"tenant_id":"acme","From":"+15551230001","To":"+15559870002","Body":"hi",)"
+      R"("MessageSid":"SM-raw2","Huge":123456789012345678901234567890})";
+  for (const std::string& event : {first, second}) {
+    const auto r = testing::HttpCall(pipeline_.port(), "POST", "/v1/ingest/sms/batch",
+                                     "{\"events\": [\n" + event + "\n]}", "application/json");
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(r.Json()["totals"]["accepted"], 1) << r.body;
+  }
+  ASSERT_TRUE(testing::WaitUntil([&] { return Rows() == 2; })) << Rows();
+  const auto stored_as = [&](const std::string& sid, const std::string& payload) {
+    pqxx::connection c(pipeline_.database_url());
+    pqxx::nontransaction tx(c);
+    return tx
+        .exec_params(
+            "SELECT raw_metadata = $2::jsonb FROM conversation_events "
+            "WHERE provider_message_id = $1",
+            sid, payload)[0][0]
+        .as<bool>();
+  };
+  EXPECT_TRUE(stored_as("SM-raw1", first));
+  // The one a double holds: as read.
+  EXPECT_TRUE(stored_as("SM-raw2", json::parse(second).dump()));
 }
 
 TEST_F(BatchEndToEndTest, RedisDownIs503WithEveryValidEventUnavailable) {

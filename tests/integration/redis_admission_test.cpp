@@ -233,6 +233,27 @@ TEST_F(RedisAdmissionTest, InterleavedTenantsGetTheirOwnResultsInPlace) {
   EXPECT_EQ(StreamLength(), 4);
 }
 
+// A call whose every event is accepted gets the script's short reply; each
+// event's remaining count still comes back per tenant, in its own place.
+TEST_F(RedisAdmissionTest, AllAcceptedCallCountsEachTenantsTokensDown) {
+  const std::vector<sdk::ConversationEvent> events = {
+      SmsEvent("acme", "A1"), SmsEvent("tight", "A2"), SmsEvent("acme", "A3"),
+      SmsEvent("tight", "A4"), SmsEvent("acme", "A5")};
+  const auto results = admission_->AdmitBatch(Items(events));
+  ASSERT_EQ(results.size(), events.size());
+  const std::vector<int64_t> remaining = {999, 1, 998, 0, 997};
+  const std::vector<int64_t> limit = {1000, 2, 1000, 2, 1000};
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(results[i].status, admission::AdmissionStatus::kAccepted) << i;
+    EXPECT_EQ(results[i].remaining, remaining[i]) << i;
+    EXPECT_EQ(results[i].limit, limit[i]) << i;
+  }
+  EXPECT_EQ(StreamLength(), 5);
+  // The next call starts where this one left the bucket: tight has none.
+  const auto next = admission_->AdmitBatch(Items({SmsEvent("tight", "A6")}));
+  EXPECT_EQ(next[0].status, admission::AdmissionStatus::kRateLimited);
+}
+
 // Claims live between one and two TTLs: the generation a claim went into
 // is read for one more turn, then unlinked when the next turn comes.
 TEST_F(RedisAdmissionTest, ClaimsOutliveOneTtlAndGoAtTheSecondTurn) {

@@ -65,6 +65,7 @@ class Pipeline {
     return pqxx::nontransaction(c).exec(query)[0][0].as<int64_t>();
   }
   int64_t Rows() { return Sql("SELECT COUNT(*) FROM conversation_events"); }
+  std::string database_url() const { return database_.url(); }
 
   RedisServer& redis() { return redis_; }
   admission::RedisAdmission& admission() { return *admission_; }

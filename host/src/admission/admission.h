@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,10 +38,14 @@ struct AdmitOptions {
   bool simulate_worker_failure = false;
 };
 
-// One event of a batch; `event` outlives the call.
+// One event of a batch; `event` (and what raw_metadata_text views)
+// outlives the call.
 struct AdmissionItem {
   const sdk::ConversationEvent* event = nullptr;
   AdmitOptions options{};
+  // event->raw_metadata as compact JSON text, when the caller has it (see
+  // queue::AppendEncodedEvent); empty: written from the value.
+  std::string_view raw_metadata_text{};
 };
 
 // A tenant's token bucket as it stands, for operators: reading it spends

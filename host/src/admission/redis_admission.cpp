@@ -61,6 +61,8 @@ struct ScriptCall {
   std::vector<std::string> args;
   std::vector<std::size_t> order;    // the script's k-th event is items[order[k]]
   std::vector<int64_t> capacity_of;  // per item
+  std::size_t tenant_count = 0;
+  std::vector<std::size_t> events_of;  // per tenant, in the script's order
 
   ScriptCall(const AdmissionSettings& settings, std::span<const AdmissionItem> items) {
     // A call names few tenants: a linear search beats a map.
@@ -76,6 +78,8 @@ struct ScriptCall {
       }
       items_of[t].push_back(i);
     }
+    tenant_count = tenants.size();
+    for (const auto& of : items_of) events_of.push_back(of.size());
     keys.reserve(2 + 3 * tenants.size());
     keys.emplace_back(queue::kStreamKey);
     keys.emplace_back(queue::kQueuedEventsKey);
@@ -101,7 +105,7 @@ struct ScriptCall {
     joined.reserve(items.size() * 640);
     for (std::size_t k = 0; k < order.size(); ++k) {
       if (k > 0) joined += '\n';
-      queue::AppendEncodedEvent(*items[order[k]].event, joined);
+      queue::AppendEncodedEvent(*items[order[k]].event, joined, items[order[k]].raw_metadata_text);
       if (items[order[k]].options.simulate_worker_failure) {
         simulated.append(std::to_string(k + 1)).append(" ");  // the script counts from 1
       }
@@ -152,6 +156,25 @@ AdmissionResult ResultOf(const redisReply* status, const redisReply* detail,
   }
 }
 
+// The results of a call whose every event was accepted, from the script's
+// short reply: "accepted", then each tenant's tokens before the call; the
+// k-th event of a tenant leaves that many less k.
+std::vector<AdmissionResult> AllAccepted(const ScriptCall& call, const redisReply* r) {
+  std::vector<AdmissionResult> results(call.order.size());
+  std::size_t k = 0;
+  for (std::size_t t = 0; t < call.tenant_count; ++t) {
+    const redisReply* before = r->element[t + 1];
+    int64_t remaining = before->type == REDIS_REPLY_INTEGER ? before->integer : 0;
+    for (std::size_t n = 0; n < call.events_of[t]; ++n, ++k) {
+      const std::size_t i = call.order[k];
+      results[i] = AdmissionResult{.status = AdmissionStatus::kAccepted,
+                                   .limit = call.capacity_of[i],
+                                   .remaining = std::max<int64_t>(0, --remaining)};
+    }
+  }
+  return results;
+}
+
 }  // namespace
 
 std::vector<AdmissionResult> RedisAdmission::AdmitBatch(std::span<const AdmissionItem> items) {
@@ -170,7 +193,13 @@ std::vector<AdmissionResult> RedisAdmission::AdmitBatch(std::span<const Admissio
   if (!reply) return all(Unavailable(reply.error().message));
 
   const redisReply* r = reply.value().get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 * items.size()) {
+  if (r->type != REDIS_REPLY_ARRAY) {
+    return all(Unavailable("unexpected reply from the admission script"));
+  }
+  if (r->elements == call.tenant_count + 1 && Text(r->element[0]) == "accepted") {
+    return AllAccepted(call, r);
+  }
+  if (r->elements != 3 * items.size()) {
     return all(Unavailable("unexpected reply from the admission script"));
   }
   std::vector<AdmissionResult> results(items.size());

@@ -11,22 +11,31 @@
 #include "ingest/body_decoder.h"
 #include "ingest/event_outcome.h"
 #include "ingest/ingest_pipeline.h"
+#include "json/json_writer.h"
 
 namespace mccig::http {
 namespace {
 
 constexpr sdk::BodyFormat kJsonOnly[] = {sdk::BodyFormat::kJson};
 
-// The "events" array of a batch body, or the error naming what is wrong.
-sdk::Result<nlohmann::json> EventsOf(std::string_view body) {
-  sdk::Result<nlohmann::json> decoded = ingest::DecodeJson(body);
+// A batch body's "events": the array, and each event's compact text (what
+// its raw_metadata is queued as; none when the body took the slow reader).
+struct BatchEvents {
+  nlohmann::json events;
+  std::vector<std::string> texts;
+};
+
+// The "events" of a batch body, or the error naming what is wrong.
+sdk::Result<BatchEvents> EventsOf(std::string_view body) {
+  sdk::Result<ingest::JsonBody> decoded = ingest::DecodeJsonKeepingTexts(body, "events");
   if (!decoded) return decoded.error();
-  auto events = decoded.value().find("events");
-  if (events == decoded.value().end() || !events->is_array()) {
+  auto events = decoded.value().value.find("events");
+  if (events == decoded.value().value.end() || !events->is_array()) {
     return sdk::Error::Validation({{"events", "required: an array of events"}});
   }
   if (events->empty()) return sdk::Error::Validation({{"events", "must hold at least one event"}});
-  return std::move(*events);
+  return BatchEvents{.events = std::move(*events),
+                     .texts = std::move(decoded.value().element_texts)};
 }
 
 Reply TooManyEvents(std::size_t count, int limit) {
@@ -39,12 +48,17 @@ Reply TooManyEvents(std::size_t count, int limit) {
 
 // Admits the prepared events in one call and fills their outcomes; returns
 // each event's share of the round trip, in seconds.
+// `texts`: each event's compact text by its index in the batch, or none.
 double Admit(ServerContext& context, const std::vector<sdk::ConversationEvent>& events,
              const std::vector<std::size_t>& index_of, const admission::AdmitOptions& options,
-             std::vector<ingest::EventOutcome>& outcomes) {
+             const std::vector<std::string>& texts, std::vector<ingest::EventOutcome>& outcomes) {
   std::vector<admission::AdmissionItem> items;
   items.reserve(events.size());
-  for (const auto& e : events) items.push_back({.event = &e, .options = options});
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    items.push_back({.event = &events[i],
+                     .options = options,
+                     .raw_metadata_text = texts.empty() ? std::string_view() : texts[index_of[i]]});
+  }
   const auto started = std::chrono::steady_clock::now();
   const std::vector<admission::AdmissionResult> admitted = context.admission->AdmitBatch(items);
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -54,15 +68,38 @@ double Admit(ServerContext& context, const std::vector<sdk::ConversationEvent>& 
          static_cast<double>(events.size());
 }
 
-// The answer: per-event results with their index, and the totals.
+// One result of the answer, with its index. Accepted and duplicate events,
+// nearly all of a busy batch, are written straight out (1000 of them as
+// nlohmann objects cost as much as their admission); the rest as their
+// OutcomeJson. Keys in nlohmann's sorted order, as everywhere else.
+void AppendResult(std::string& out, const ingest::EventOutcome& outcome, std::size_t index) {
+  if (outcome.kind != ops::Outcome::kAccepted && outcome.kind != ops::Outcome::kDuplicate) {
+    nlohmann::json r = ingest::OutcomeJson(outcome);
+    r["index"] = index;
+    json_writer::Append(out, r);
+    return;
+  }
+  out += '{';
+  if (!outcome.event_id.empty()) {
+    out += "\"event_id\":";
+    json_writer::AppendString(out, outcome.event_id);
+    out += ',';
+  }
+  out.append("\"index\":").append(std::to_string(index));
+  out += ",\"provider_message_id\":";
+  json_writer::AppendString(out, outcome.provider_message_id);
+  out.append(",\"status\":\"").append(ops::OutcomeName(outcome.kind)).append("\"}");
+}
+
+// The answer: {"results":[per-event results with their index],"totals":{…}}.
 Reply BatchReply(const std::vector<ingest::EventOutcome>& outcomes) {
-  nlohmann::json results = nlohmann::json::array();
+  std::string text = "{\"results\":[";
+  text.reserve(outcomes.size() * 120);
   std::array<int64_t, ops::kOutcomes> totals{};
   int64_t retry_after_ms = 0;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    nlohmann::json r = ingest::OutcomeJson(outcomes[i]);
-    r["index"] = i;
-    results.push_back(std::move(r));
+    if (i > 0) text += ',';
+    AppendResult(text, outcomes[i], i);
     ++totals[static_cast<std::size_t>(outcomes[i].kind)];
     if (outcomes[i].kind == ops::Outcome::kRateLimited ||
         outcomes[i].kind == ops::Outcome::kUnavailable) {
@@ -71,9 +108,13 @@ Reply BatchReply(const std::vector<ingest::EventOutcome>& outcomes) {
   }
   nlohmann::json counts = {{"events", outcomes.size()}};
   for (std::size_t k = 0; k < ops::kOutcomes; ++k) counts[ops::kOutcomeNames[k]] = totals[k];
+  text += "],\"totals\":";
+  json_writer::Append(text, counts);
+  text += '}';
   const bool unavailable = totals[static_cast<std::size_t>(ops::Outcome::kUnavailable)] > 0;
   Reply reply{.status = unavailable ? 503 : 200,
-              .body = {{"totals", std::move(counts)}, {"results", std::move(results)}}};
+              .content_type = "application/json",
+              .text = std::move(text)};
   if (unavailable || totals[static_cast<std::size_t>(ops::Outcome::kRateLimited)] > 0) {
     reply.headers = {{"Retry-After", std::to_string(ingest::RetryAfterSeconds(retry_after_ms))}};
   }
@@ -84,7 +125,7 @@ Reply BatchReply(const std::vector<ingest::EventOutcome>& outcomes) {
 struct BatchRequest {
   ingest::Caller caller;
   admission::AdmitOptions options;
-  nlohmann::json events;  // an array of 1..batch_max_events
+  BatchEvents body;  // events: an array of 1..batch_max_events
 };
 
 // The whole-request checks, in the order a client fixes them: method,
@@ -111,12 +152,12 @@ std::variant<Reply, BatchRequest> CheckRequest(ServerContext& context,
   sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
   if (!options) return ErrorReply(options.error());
   batch.options = options.value();
-  sdk::Result<nlohmann::json> events = EventsOf(request.body);
-  if (!events) return ErrorReply(events.error());
-  if (events.value().size() > static_cast<std::size_t>(context.batch_max_events)) {
-    return TooManyEvents(events.value().size(), context.batch_max_events);
+  sdk::Result<BatchEvents> body = EventsOf(request.body);
+  if (!body) return ErrorReply(body.error());
+  if (body.value().events.size() > static_cast<std::size_t>(context.batch_max_events)) {
+    return TooManyEvents(body.value().events.size(), context.batch_max_events);
   }
-  batch.events = std::move(events.value());
+  batch.body = std::move(body.value());
   return batch;
 }
 
@@ -133,13 +174,14 @@ Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
                                    .received_ms = ingest::NowMs(),
                                    .caller = context.auth ? &batch.caller : nullptr,
                                    .signed_request = false};
-  std::vector<ingest::EventOutcome> outcomes(batch.events.size());
+  nlohmann::json& events = batch.body.events;
+  std::vector<ingest::EventOutcome> outcomes(events.size());
   std::vector<sdk::ConversationEvent> prepared;
   std::vector<std::size_t> index_of;
   prepared.reserve(outcomes.size());
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     sdk::Result<sdk::ConversationEvent> event =
-        ingest::PreparePayload(plugin, std::move(batch.events[i]), each);
+        ingest::PreparePayload(plugin, std::move(events[i]), each);
     if (event) {
       prepared.push_back(std::move(event.value()));
       index_of.push_back(i);
@@ -147,8 +189,9 @@ Reply HandleBatch(ServerContext& context, const sdk::ChannelPlugin& plugin,
       outcomes[i] = ingest::RejectedOutcome(event.error());
     }
   }
-  const double seconds =
-      prepared.empty() ? 0 : Admit(context, prepared, index_of, batch.options, outcomes);
+  const double seconds = prepared.empty() ? 0
+                                          : Admit(context, prepared, index_of, batch.options,
+                                                  batch.body.texts, outcomes);
   const std::string channel(sdk::ChannelName(plugin.Info().channel));
   RecordOutcomes(context, channel, batch.caller.key_tenant, outcomes, seconds);
   return BatchReply(outcomes);

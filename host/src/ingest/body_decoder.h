@@ -1,4 +1,5 @@
 // body_decoder.h — request bodies (JSON or form-encoded) into one JSON object.
+// (JSON bodies: json_body.h.)
 //
 // Plugins see one shape whatever the provider posted. Form values stay text
 // here; the pipeline coerces the declared numeric fields afterwards. Errors
@@ -13,21 +14,13 @@
 #include <mccig/sdk/schema.h>
 #include <nlohmann/json.hpp>
 
+#include "ingest/json_body.h"
+
 namespace mccig::ingest {
 
 // Which of `accepted` the Content-Type header names; an Error when none.
 sdk::Result<sdk::BodyFormat> MatchMediaType(std::string_view content_type,
                                             std::span<const sdk::BodyFormat> accepted);
-
-// Deeper JSON is refused: no real payload nests this far, and a deep one
-// costs stack and time everywhere it is walked.
-inline constexpr int kMaxJsonDepth = 32;
-
-// A JSON object; malformed JSON is reported with the byte where parsing
-// failed. Refused too: nesting deeper than kMaxJsonDepth, a key repeated in
-// one object (rather than silently keeping one of the values), invalid
-// UTF-8, numbers beyond a double's range.
-sdk::Result<nlohmann::json> DecodeJson(std::string_view body);
 
 // application/x-www-form-urlencoded → object of strings. A key repeated gives
 // an array of its values, in order. Invalid escapes or UTF-8 are errors.

@@ -25,7 +25,8 @@ std::string EncodeEvent(const sdk::ConversationEvent& event) {
   return out;
 }
 
-void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out) {
+void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out,
+                        std::string_view raw_metadata_text) {
   using Value = std::variant<std::string_view, const nlohmann::json*>;
   const std::string timestamp = sdk::FormatTimestamp(event.timestamp_ms);
   const std::pair<const char*, Value> fields[] = {
@@ -44,7 +45,11 @@ void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out) {
     out += key;
     out += "\":";
     if (const auto* json = std::get_if<const nlohmann::json*>(&value)) {
-      json_writer::Append(out, **json);  // no copy of the payload
+      if (*json == &event.raw_metadata && !raw_metadata_text.empty()) {
+        out += raw_metadata_text;
+      } else {
+        json_writer::Append(out, **json);  // no copy of the payload
+      }
     } else {
       json_writer::AppendString(out, std::get<std::string_view>(value));
     }

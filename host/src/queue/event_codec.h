@@ -22,8 +22,11 @@ namespace mccig::queue {
 
 std::string EncodeEvent(const sdk::ConversationEvent& event);
 // EncodeEvent's text, appended to `out` (a batch joins its events in one
-// string without a copy of each).
-void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out);
+// string without a copy of each). `raw_metadata_text`, when given, is
+// event.raw_metadata as compact JSON text on one line (the body's own, as
+// read): it is copied instead of writing the value out again.
+void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out,
+                        std::string_view raw_metadata_text = {});
 // The events of an entry's "events" field, one per line; empty lines are
 // skipped. The views point into `events`.
 std::vector<std::string_view> SplitEvents(std::string_view events);

@@ -1,0 +1,202 @@
+// json_body.cpp — see json_body.h.
+#include "ingest/json_body.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include <simdjson.h>
+
+namespace mccig::ingest {
+
+namespace {
+
+// Thrown from the parser callback to stop parsing with a message.
+struct Refused {
+  std::string message;
+};
+
+std::string DuplicateKey(std::string_view key) {
+  return "duplicate key '" + std::string(key) + "' in a JSON object";
+}
+
+std::string NestedTooDeep() {
+  return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+}
+
+// The DOM builder nlohmann::json::parse uses, plus two refusals it does not
+// make: nesting deeper than kMaxJsonDepth and a key repeated in one object
+// (rather than silently keeping one of the values). A SAX handler, so the
+// checks cost a comparison per key, not a second pass.
+class StrictDomBuilder : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<nlohmann::json>;
+
+ public:
+  explicit StrictDomBuilder(nlohmann::json& result) : Base(result, /*allow_exceptions=*/true) {}
+
+  bool start_object(std::size_t elements) {
+    Enter();
+    if (keys_.size() <= objects_) keys_.emplace_back();
+    keys_[objects_++].clear();
+    return Base::start_object(elements);
+  }
+  bool end_object() {
+    --depth_;
+    --objects_;
+    return Base::end_object();
+  }
+  bool start_array(std::size_t elements) {
+    Enter();
+    return Base::start_array(elements);
+  }
+  bool end_array() {
+    --depth_;
+    return Base::end_array();
+  }
+  bool key(std::string& key) {
+    std::vector<std::string>& seen = keys_[objects_ - 1];
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      throw Refused{DuplicateKey(key)};
+    }
+    seen.push_back(key);
+    return Base::key(key);
+  }
+
+ private:
+  void Enter() {
+    if (++depth_ > kMaxJsonDepth) {
+      throw Refused{NestedTooDeep()};
+    }
+  }
+  int depth_ = 0;
+  std::size_t objects_ = 0;
+  std::vector<std::vector<std::string>> keys_;  // per open object, reused across objects
+};
+
+}  // namespace
+
+sdk::Result<nlohmann::json> DecodeJsonByNlohmann(std::string_view body) {
+  nlohmann::json value;
+  try {
+    StrictDomBuilder builder(value);
+    nlohmann::json::sax_parse(body, &builder);
+  } catch (const Refused& refused) {
+    return sdk::Error{"invalid_json", refused.message, {}};
+  } catch (const nlohmann::json::parse_error& e) {
+    // what() reads "[json.exception.parse_error.101] parse error at line 1, column 5: …".
+    const std::string what = e.what();
+    const auto detail = what.find("parse error");
+    return sdk::Error{"invalid_json",
+                      "malformed JSON at byte " + std::to_string(e.byte) + ": " +
+                          (detail == std::string::npos ? what : what.substr(detail)),
+                      {}};
+  } catch (const nlohmann::json::exception& e) {
+    // out_of_range.406: a number beyond a double's range.
+    const std::string what = e.what();
+    const auto bracket = what.find("] ");
+    return sdk::Error{
+        "invalid_json", bracket == std::string::npos ? what : what.substr(bracket + 2), {}};
+  }
+  if (!value.is_object()) {
+    return sdk::Error{"invalid_body", "the body must be a JSON object", {}};
+  }
+  return value;
+}
+
+namespace {
+
+// simdjson's document as nlohmann values, in document order, refusing what
+// StrictDomBuilder refuses with the same messages. `depth` counts the
+// objects and arrays open, this one included, as the builder does.
+nlohmann::json ToJson(simdjson::dom::element element, int depth) {
+  using Type = simdjson::dom::element_type;
+  switch (element.type()) {
+    case Type::OBJECT: {
+      if (depth > kMaxJsonDepth) throw Refused{NestedTooDeep()};
+      nlohmann::json out(nlohmann::json::value_t::object);
+      auto& members = out.get_ref<nlohmann::json::object_t&>();
+      const simdjson::dom::object object = element.get_object().value_unsafe();
+      for (simdjson::dom::key_value_pair member : object) {
+        auto [at, inserted] = members.try_emplace(std::string(member.key));
+        if (!inserted) throw Refused{DuplicateKey(member.key)};
+        at->second = ToJson(member.value, depth + 1);
+      }
+      return out;
+    }
+    case Type::ARRAY: {
+      if (depth > kMaxJsonDepth) throw Refused{NestedTooDeep()};
+      nlohmann::json out(nlohmann::json::value_t::array);
+      auto& elements = out.get_ref<nlohmann::json::array_t&>();
+      const simdjson::dom::array array = element.get_array().value_unsafe();
+      elements.reserve(array.size());
+      for (simdjson::dom::element e : array) elements.push_back(ToJson(e, depth + 1));
+      return out;
+    }
+    case Type::STRING:
+      return std::string(element.get_string().value_unsafe());
+    case Type::INT64: {
+      // nlohmann reads an integer without a sign as unsigned.
+      const int64_t v = element.get_int64().value_unsafe();
+      return v >= 0 ? nlohmann::json(static_cast<uint64_t>(v)) : nlohmann::json(v);
+    }
+    case Type::UINT64:
+      return element.get_uint64().value_unsafe();
+    case Type::DOUBLE:
+      return element.get_double().value_unsafe();
+    case Type::BOOL:
+      return element.get_bool().value_unsafe();
+    case Type::NULL_VALUE:
+      break;
+  }
+  return nullptr;
+}
+
+// The body through simdjson; nullopt when simdjson refuses it (nlohmann
+// then decides). A Refused propagates. With `array_key`, the texts of
+// that member's elements too.
+std::optional<JsonBody> ReadBySimdjson(std::string_view body, std::string_view array_key) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element document;
+  if (parser.parse(body.data(), body.size()).get(document) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  JsonBody out{.value = ToJson(document, 1), .element_texts = {}};
+  simdjson::dom::array array;
+  if (!array_key.empty() && document[array_key].get_array().get(array) == simdjson::SUCCESS) {
+    out.element_texts.reserve(array.size());
+    for (simdjson::dom::element e : array) out.element_texts.push_back(simdjson::minify(e));
+  }
+  return out;
+}
+
+sdk::Result<JsonBody> Decode(std::string_view body, std::string_view array_key) {
+  std::optional<JsonBody> fast;
+  try {
+    fast = ReadBySimdjson(body, array_key);
+  } catch (const Refused& refused) {
+    return sdk::Error{"invalid_json", refused.message, {}};
+  }
+  if (!fast) {
+    sdk::Result<nlohmann::json> slow = DecodeJsonByNlohmann(body);
+    if (!slow) return slow.error();
+    return JsonBody{.value = std::move(slow.value()), .element_texts = {}};
+  }
+  if (!fast->value.is_object()) {
+    return sdk::Error{"invalid_body", "the body must be a JSON object", {}};
+  }
+  return std::move(*fast);
+}
+
+}  // namespace
+
+sdk::Result<nlohmann::json> DecodeJson(std::string_view body) {
+  sdk::Result<JsonBody> decoded = Decode(body, {});
+  if (!decoded) return decoded.error();
+  return std::move(decoded.value().value);
+}
+
+sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key) {
+  return Decode(body, array_key);
+}
+
+}  // namespace mccig::ingest

@@ -42,6 +42,19 @@ TEST(JsonWriter, WritesWhatNlohmannDumpWrites) {
   }
 }
 
+// Strings are scanned eight bytes at a time: every character that needs
+// care, at every offset of a word and in the tail, is still caught.
+TEST(JsonWriter, EveryEscapeIsFoundWhereverItFalls) {
+  const std::string specials[] = {"\"",   "\\",   "\n",       std::string(1, '\0'),
+                                  "\x1f", "\x7f", "\xc3\xa9", "\xff"};
+  for (const std::string& special : specials) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      const json value = std::string(at, 'a') + special + std::string(at % 9, 'b');
+      EXPECT_EQ(json_writer::Dump(value), NlohmannDump(value)) << NlohmannDump(value);
+    }
+  }
+}
+
 TEST(JsonWriter, InvalidUtf8BecomesTheReplacementCharacter) {
   const json bad = std::string("ok \xff\xfe end");
   EXPECT_EQ(json_writer::Dump(bad), NlohmannDump(bad));

@@ -31,6 +31,9 @@ TEST(Timestamp, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(FormatTimestamp(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatTimestamp(1714564800123), "2024-05-01T12:00:00.123Z");
   EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimestamp(951825845007), "2000-02-29T12:04:05.007Z");
+  EXPECT_EQ(FormatTimestamp(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimestamp(253402300800000), "10000-01-01T00:00:00.000Z") << "past four digits";
 }
 
 TEST(Timestamp, RoundTrips) {

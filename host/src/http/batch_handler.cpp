@@ -47,8 +47,8 @@ Reply TooManyEvents(std::size_t count, int limit) {
 }
 
 // Admits the prepared events in one call and fills their outcomes; returns
-// each event's share of the round trip, in seconds.
-// `texts`: each event's compact text by its index in the batch, or none.
+// each event's share of the round trip, in seconds. `texts`: each event's
+// compact text by its index in the batch, or none.
 double Admit(ServerContext& context, const std::vector<sdk::ConversationEvent>& events,
              const std::vector<std::size_t>& index_of, const admission::AdmitOptions& options,
              const std::vector<std::string>& texts, std::vector<ingest::EventOutcome>& outcomes) {
@@ -68,29 +68,6 @@ double Admit(ServerContext& context, const std::vector<sdk::ConversationEvent>& 
          static_cast<double>(events.size());
 }
 
-// One result of the answer, with its index. Accepted and duplicate events,
-// nearly all of a busy batch, are written straight out (1000 of them as
-// nlohmann objects cost as much as their admission); the rest as their
-// OutcomeJson. Keys in nlohmann's sorted order, as everywhere else.
-void AppendResult(std::string& out, const ingest::EventOutcome& outcome, std::size_t index) {
-  if (outcome.kind != ops::Outcome::kAccepted && outcome.kind != ops::Outcome::kDuplicate) {
-    nlohmann::json r = ingest::OutcomeJson(outcome);
-    r["index"] = index;
-    json_writer::Append(out, r);
-    return;
-  }
-  out += '{';
-  if (!outcome.event_id.empty()) {
-    out += "\"event_id\":";
-    json_writer::AppendString(out, outcome.event_id);
-    out += ',';
-  }
-  out.append("\"index\":").append(std::to_string(index));
-  out += ",\"provider_message_id\":";
-  json_writer::AppendString(out, outcome.provider_message_id);
-  out.append(",\"status\":\"").append(ops::OutcomeName(outcome.kind)).append("\"}");
-}
-
 // The answer: {"results":[per-event results with their index],"totals":{…}}.
 Reply BatchReply(const std::vector<ingest::EventOutcome>& outcomes) {
   std::string text = "{\"results\":[";
@@ -99,7 +76,7 @@ Reply BatchReply(const std::vector<ingest::EventOutcome>& outcomes) {
   int64_t retry_after_ms = 0;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     if (i > 0) text += ',';
-    AppendResult(text, outcomes[i], i);
+    ingest::AppendIndexedOutcomeJson(text, outcomes[i], i);
     ++totals[static_cast<std::size_t>(outcomes[i].kind)];
     if (outcomes[i].kind == ops::Outcome::kRateLimited ||
         outcomes[i].kind == ops::Outcome::kUnavailable) {

@@ -1,6 +1,8 @@
 // event_outcome.cpp — see event_outcome.h.
 #include "ingest/event_outcome.h"
 
+#include "json/json_writer.h"
+
 namespace mccig::ingest {
 
 int64_t RetryAfterSeconds(int64_t ms) {
@@ -74,6 +76,26 @@ nlohmann::json OutcomeJson(const EventOutcome& outcome) {
   if (!outcome.provider_message_id.empty())
     json["provider_message_id"] = outcome.provider_message_id;
   return json;
+}
+
+void AppendIndexedOutcomeJson(std::string& out, const EventOutcome& outcome, std::size_t index) {
+  if (outcome.kind != ops::Outcome::kAccepted && outcome.kind != ops::Outcome::kDuplicate) {
+    nlohmann::json json = OutcomeJson(outcome);
+    json["index"] = index;
+    json_writer::Append(out, json);
+    return;
+  }
+  // OutcomeJson's members for these two, with "index", in nlohmann's sorted order.
+  out += '{';
+  if (!outcome.event_id.empty()) {
+    out += "\"event_id\":";
+    json_writer::AppendString(out, outcome.event_id);
+    out += ',';
+  }
+  out.append("\"index\":").append(std::to_string(index));
+  out += ",\"provider_message_id\":";
+  json_writer::AppendString(out, outcome.provider_message_id);
+  out.append(",\"status\":\"").append(ops::OutcomeName(outcome.kind)).append("\"}");
 }
 
 }  // namespace mccig::ingest

@@ -48,6 +48,12 @@ nlohmann::json ErrorJson(const sdk::Error& error);
 // error fields}; {"status":"rejected", error fields}.
 nlohmann::json OutcomeJson(const EventOutcome& outcome);
 
+// OutcomeJson plus "index", as JSON text appended to `out`: a batch's
+// result. Accepted and duplicate outcomes, nearly all of a busy batch, are
+// written straight out (1000 of them as nlohmann objects cost as much as
+// their admission); the same text as dumping the value.
+void AppendIndexedOutcomeJson(std::string& out, const EventOutcome& outcome, std::size_t index);
+
 // Whole seconds to wait, at least 1 (Retry-After).
 int64_t RetryAfterSeconds(int64_t ms);
 

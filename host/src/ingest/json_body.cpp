@@ -11,7 +11,8 @@ namespace mccig::ingest {
 
 namespace {
 
-// Thrown from the parser callback to stop parsing with a message.
+// Thrown by either reader (nlohmann's callbacks, the simdjson walk) to stop
+// reading with the message of a refusal.
 struct Refused {
   std::string message;
 };

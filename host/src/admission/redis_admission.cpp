@@ -59,9 +59,8 @@ namespace {
 struct ScriptCall {
   std::vector<std::string> keys;
   std::vector<std::string> args;
-  std::vector<std::size_t> order;    // the script's k-th event is items[order[k]]
-  std::vector<int64_t> capacity_of;  // per item
-  std::size_t tenant_count = 0;
+  std::vector<std::size_t> order;      // the script's k-th event is items[order[k]]
+  std::vector<int64_t> capacity_of;    // per item
   std::vector<std::size_t> events_of;  // per tenant, in the script's order
 
   ScriptCall(const AdmissionSettings& settings, std::span<const AdmissionItem> items) {
@@ -78,7 +77,6 @@ struct ScriptCall {
       }
       items_of[t].push_back(i);
     }
-    tenant_count = tenants.size();
     for (const auto& of : items_of) events_of.push_back(of.size());
     keys.reserve(2 + 3 * tenants.size());
     keys.emplace_back(queue::kStreamKey);
@@ -162,7 +160,7 @@ AdmissionResult ResultOf(const redisReply* status, const redisReply* detail,
 std::vector<AdmissionResult> AllAccepted(const ScriptCall& call, const redisReply* r) {
   std::vector<AdmissionResult> results(call.order.size());
   std::size_t k = 0;
-  for (std::size_t t = 0; t < call.tenant_count; ++t) {
+  for (std::size_t t = 0; t < call.events_of.size(); ++t) {
     const redisReply* before = r->element[t + 1];
     int64_t remaining = before->type == REDIS_REPLY_INTEGER ? before->integer : 0;
     for (std::size_t n = 0; n < call.events_of[t]; ++n, ++k) {
@@ -196,7 +194,7 @@ std::vector<AdmissionResult> RedisAdmission::AdmitBatch(std::span<const Admissio
   if (r->type != REDIS_REPLY_ARRAY) {
     return all(Unavailable("unexpected reply from the admission script"));
   }
-  if (r->elements == call.tenant_count + 1 && Text(r->element[0]) == "accepted") {
+  if (r->elements == call.events_of.size() + 1 && Text(r->element[0]) == "accepted") {
     return AllAccepted(call, r);
   }
   if (r->elements != 3 * items.size()) {

@@ -176,7 +176,9 @@ std::optional<JsonBody> ReadBySimdjson(std::string_view body, std::string_view a
   return out;
 }
 
-sdk::Result<JsonBody> Decode(std::string_view body, std::string_view array_key) {
+}  // namespace
+
+sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key) {
   std::optional<JsonBody> fast;
   try {
     fast = ReadBySimdjson(body, array_key);
@@ -194,16 +196,10 @@ sdk::Result<JsonBody> Decode(std::string_view body, std::string_view array_key) 
   return std::move(*fast);
 }
 
-}  // namespace
-
 sdk::Result<nlohmann::json> DecodeJson(std::string_view body) {
-  sdk::Result<JsonBody> decoded = Decode(body, {});
+  sdk::Result<JsonBody> decoded = DecodeJsonKeepingTexts(body, {});
   if (!decoded) return decoded.error();
   return std::move(decoded.value().value);
-}
-
-sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key) {
-  return Decode(body, array_key);
 }
 
 }  // namespace mccig::ingest

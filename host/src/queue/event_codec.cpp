@@ -27,7 +27,13 @@ std::string EncodeEvent(const sdk::ConversationEvent& event) {
 
 void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out,
                         std::string_view raw_metadata_text) {
-  using Value = std::variant<std::string_view, const nlohmann::json*>;
+  // A string to write as JSON, a value to write out, or JSON text as it is.
+  struct JsonText {
+    std::string_view text;
+  };
+  using Value = std::variant<std::string_view, const nlohmann::json*, JsonText>;
+  const Value raw_metadata =
+      raw_metadata_text.empty() ? Value(&event.raw_metadata) : Value(JsonText{raw_metadata_text});
   const std::string timestamp = sdk::FormatTimestamp(event.timestamp_ms);
   const std::pair<const char*, Value> fields[] = {
       {"channel_type", sdk::ChannelTypeName(event.channel)},
@@ -35,7 +41,7 @@ void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out,
       {"event_id", event.event_id},
       {"metadata", &event.metadata},
       {"provider_message_id", event.provider_message_id},
-      {"raw_metadata", &event.raw_metadata},
+      {"raw_metadata", raw_metadata},
       {"tenant_id", event.tenant_id},
       {"timestamp", timestamp}};
   bool first = true;
@@ -45,11 +51,9 @@ void AppendEncodedEvent(const sdk::ConversationEvent& event, std::string& out,
     out += key;
     out += "\":";
     if (const auto* json = std::get_if<const nlohmann::json*>(&value)) {
-      if (*json == &event.raw_metadata && !raw_metadata_text.empty()) {
-        out += raw_metadata_text;
-      } else {
-        json_writer::Append(out, **json);  // no copy of the payload
-      }
+      json_writer::Append(out, **json);  // no copy of the payload
+    } else if (const auto* text = std::get_if<JsonText>(&value)) {
+      out += text->text;
     } else {
       json_writer::AppendString(out, std::get<std::string_view>(value));
     }

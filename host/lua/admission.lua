@@ -148,9 +148,10 @@ for b = 1, tenants do
   end
 end
 
+local floor, max = math.floor, math.max
 local out, n_out = {}, 0
 local claims = {}    -- per tenant: field, event id, ... set by this call
-local accepted = {}  -- event number -> true
+local accepted = {}  -- event number -> true; kept only once not everyone is
 local everyone = next(simulated) == nil  -- every event accepted, none marked
 local before = {}    -- per tenant: its tokens before the call, floored
 local added = {}     -- ids of the entries this call added
@@ -165,13 +166,29 @@ local function xadd(...)
   end
 end
 
+-- While every event is accepted, the per-event results (out, accepted)
+-- are not written: they follow from each tenant's tokens before. The
+-- first refusal writes those of the events before it, tenant by tenant.
+local function fill_accepted(upto_b, upto_i)
+  for b = 1, upto_b do
+    local left = before[b]  -- whole, and never short of a token here
+    local last = b == upto_b and upto_i or last_of[b]
+    for i = first_of[b], last do
+      left = left - 1
+      accepted[i] = true
+      out[n_out + 1], out[n_out + 2], out[n_out + 3] = 0, '', left
+      n_out = n_out + 3
+    end
+  end
+end
+
 -- The hot loop of a batch: a Lua table's length (#) is a search, so
 -- appends keep their own counts.
 for b = 1, tenants do
   local c, n_c, seen = {}, 0, {}  -- seen: field -> event id claimed in this call
   local left, refill = tokens[b], rate[b]
   claims[b] = c
-  before[b] = math.floor(math.max(0, left))
+  before[b] = floor(max(0, left))
   for i = first_of[b], last_of[b] do
     local at = first + 2 * (i - 1)
     local id, field = ARGV[at], ARGV[at + 1]
@@ -184,12 +201,17 @@ for b = 1, tenants do
     else
       seen[field] = id
       c[n_c + 1], c[n_c + 2], n_c = field, id, n_c + 2
-      accepted[i] = true
       left = left - 1
     end
-    if status ~= 0 then everyone = false end
-    out[n_out + 1], out[n_out + 2], out[n_out + 3] = status, detail, math.floor(math.max(0, left))
-    n_out = n_out + 3
+    if status ~= 0 and everyone then
+      everyone = false
+      fill_accepted(b, i - 1)
+    end
+    if not everyone then
+      if status == 0 then accepted[i] = true end
+      out[n_out + 1], out[n_out + 2], out[n_out + 3] = status, detail, floor(max(0, left))
+      n_out = n_out + 3
+    end
   end
   tokens[b] = left
 end

@@ -254,6 +254,44 @@ TEST_F(RedisAdmissionTest, AllAcceptedCallCountsEachTenantsTokensDown) {
   EXPECT_EQ(next[0].status, admission::AdmissionStatus::kRateLimited);
 }
 
+// The first refusal of a call comes after accepted events, of its own
+// tenant and of the tenants before it: each of those keeps its result and
+// remaining count, and every event after it is judged as usual.
+TEST_F(RedisAdmissionTest, AcceptedEventsBeforeTheFirstRefusalKeepTheirResults) {
+  using S = admission::AdmissionStatus;
+  struct Case {
+    std::vector<sdk::ConversationEvent> events;
+    std::vector<S> status;
+    std::vector<int64_t> remaining;  // -1: not checked
+  };
+  const std::vector<Case> cases = {
+      // The refusal in the first tenant's own run (acme is judged first).
+      {{SmsEvent("acme", "F1"), SmsEvent("tight", "G1"), SmsEvent("acme", "F2"),
+        SmsEvent("tight", "G2"), SmsEvent("tight", "G3"), SmsEvent("acme", "F1"),
+        SmsEvent("acme", "F3")},
+       {S::kAccepted, S::kAccepted, S::kAccepted, S::kAccepted, S::kRateLimited, S::kDuplicate,
+        S::kAccepted},
+       {999, 1, 998, 0, 0, -1, 997}},
+      // The refusal in the second tenant, after all of the first's events
+      // (fresh tenants: acme's bucket refills between the calls).
+      {{SmsEvent("beta", "H1"), SmsEvent("gamma", "K1"), SmsEvent("beta", "H2"),
+        SmsEvent("gamma", "K1"), SmsEvent("beta", "H3")},
+       {S::kAccepted, S::kAccepted, S::kAccepted, S::kDuplicate, S::kAccepted},
+       {999, 999, 998, -1, 997}},
+  };
+  for (const Case& c : cases) {
+    const auto results = admission_->AdmitBatch(Items(c.events));
+    ASSERT_EQ(results.size(), c.events.size());
+    for (std::size_t i = 0; i < c.events.size(); ++i) {
+      EXPECT_EQ(results[i].status, c.status[i]) << c.events[i].provider_message_id;
+      if (c.remaining[i] >= 0) {
+        EXPECT_EQ(results[i].remaining, c.remaining[i]) << i;
+      }
+    }
+  }
+  EXPECT_EQ(StreamLength(), 5 + 4) << "each accepted event queued once";
+}
+
 // Claims live between one and two TTLs: the generation a claim went into
 // is read for one more turn, then unlinked when the next turn comes.
 TEST_F(RedisAdmissionTest, ClaimsOutliveOneTtlAndGoAtTheSecondTurn) {

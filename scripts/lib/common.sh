@@ -18,7 +18,7 @@ MCCIG_BUILD=${MCCIG_BUILD:-$MCCIG_ROOT/build}
 
 MCCIG_PACKAGES=(
   cmake g++ ninja-build pkg-config
-  libboost-dev libboost-filesystem-dev libpoco-dev libhiredis-dev libpqxx-dev libjemalloc-dev
+  libboost-dev libboost-filesystem-dev libpoco-dev libhiredis-dev libpqxx-dev libpq-dev libjemalloc-dev
   libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev
   libsimdjson-dev
   libssl-dev prometheus-cpp-dev redis-server postgresql prometheus

@@ -120,5 +120,55 @@ TEST(EventStore, InsertsSkipConflictsAndClassifyFailures) {
   EXPECT_EQ(down.error().code, "db_unavailable") << down.error().message;
 }
 
+// Every byte of every field arrives: the COPY text's escapes (tab,
+// newline, carriage return, backslash), text that looks like its markers
+// (\N, \.), multi-byte UTF-8, JSON with escapes of its own, and NULL.
+TEST(EventStore, CopyKeepsEveryByteOfEveryField) {
+  testing::TestDatabase db;
+  store::PgEventStore events(db.url());
+  ASSERT_TRUE(events.Prepare());
+  auto tricky = Event("tab\there");
+  tricky.content = "line one\nline two\r\n\tindented \\ back\\slash\n\\.\n\\N caf\u00e9 \u20ac";
+  tricky.metadata = R"({"note":"a\tb\nc \\ \"q\"","n":[1,2.5,null]})";
+  tricky.raw_metadata = R"({"Body":"x\u0001y"})";
+  tricky.occurred_at = "2026-12-01T10:00:00.123Z";
+  auto plain = Event("SM-plain");  // no occurred_at: NULL
+  ASSERT_TRUE(events.InsertBatch({tricky, plain}));
+
+  pqxx::connection c(db.url());
+  pqxx::nontransaction tx(c);
+  const auto row = tx.exec_params1(
+      "SELECT content, provider_message_id, metadata = $1::jsonb, raw_metadata = $2::jsonb, "
+      "occurred_at = $3::timestamptz FROM conversation_events WHERE id = $4",
+      tricky.metadata, tricky.raw_metadata, tricky.occurred_at, tricky.event_id);
+  EXPECT_EQ(row[0].as<std::string>(), tricky.content);
+  EXPECT_EQ(row[1].as<std::string>(), "tab\there");
+  EXPECT_TRUE(row[2].as<bool>());
+  EXPECT_TRUE(row[3].as<bool>());
+  EXPECT_TRUE(row[4].as<bool>());
+  EXPECT_TRUE(tx.exec_params1("SELECT occurred_at IS NULL FROM conversation_events WHERE id = $1",
+                              plain.event_id)[0]
+                  .as<bool>());
+}
+
+// A connection the server ended is made again: the batch after it is
+// stored (at most one failure, "db_unavailable", in between).
+TEST(EventStore, ReconnectsAfterTheServerEndsItsConnections) {
+  testing::TestDatabase db;
+  store::PgEventStore events(db.url());
+  ASSERT_TRUE(events.Prepare());
+  ASSERT_TRUE(events.InsertBatch({Event("SM-R1")}));
+  Scalar(db.url(),
+         "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+         "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  auto stored = events.InsertBatch({Event("SM-R2")});
+  if (!stored) {
+    EXPECT_EQ(stored.error().code, "db_unavailable") << stored.error().message;
+    stored = events.InsertBatch({Event("SM-R2")});
+  }
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(Scalar(db.url(), "SELECT COUNT(*) FROM conversation_events"), 2);
+}
+
 }  // namespace
 }  // namespace mccig

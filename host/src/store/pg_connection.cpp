@@ -4,20 +4,6 @@
 #include <pqxx/except>
 
 namespace mccig::store {
-namespace {
-
-// SQLSTATE classes that blame the data of a row: 22 data exception (a value
-// PostgreSQL cannot store), 23 integrity constraint, 54 program limit (a
-// value too large). Everything else (the server down or restarting, auth,
-// a missing table) says nothing about the row: retrying later is the only
-// answer that loses nothing, so it is transient.
-bool RejectedClass(const std::string& sqlstate) {
-  if (sqlstate.size() < 2) return false;
-  const std::string cls = sqlstate.substr(0, 2);
-  return cls == "22" || cls == "23" || cls == "54";
-}
-
-}  // namespace
 
 std::string WithConnectTimeout(const std::string& url, int seconds) {
   if (url.find("connect_timeout") != std::string::npos) return url;
@@ -41,13 +27,24 @@ std::string RedactUrl(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+// SQLSTATE classes that blame the data of a row: 22 data exception (a value
+// PostgreSQL cannot store), 23 integrity constraint, 54 program limit (a
+// value too large). Everything else (the server down or restarting, auth,
+// a missing table) says nothing about the row: retrying later is the only
+// answer that loses nothing, so it is transient.
+FailureKind ClassifySqlstate(const std::string& sqlstate) {
+  const std::string cls = sqlstate.substr(0, 2);
+  return cls == "22" || cls == "23" || cls == "54" ? FailureKind::kRejected
+                                                   : FailureKind::kTransient;
+}
+
 FailureKind Classify(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
       dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     return FailureKind::kTransient;
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    return RejectedClass(sql->sqlstate()) ? FailureKind::kRejected : FailureKind::kTransient;
+    return ClassifySqlstate(sql->sqlstate());
   }
   // Anything else from libpqxx (usage errors aside) means the conversation
   // with the server failed; treat it as transient so nothing is dropped.

@@ -27,6 +27,10 @@ std::string WithConnectTimeout(const std::string& url, int seconds = 3);
 // The URL with any password replaced by "***", for logs and errors.
 std::string RedactUrl(const std::string& url);
 
+// Classifies a failed statement by its SQLSTATE (empty when the server
+// gave none, as when the connection broke).
+FailureKind ClassifySqlstate(const std::string& sqlstate);
+
 // Classifies an exception thrown by libpqxx.
 FailureKind Classify(const std::exception& e);
 

@@ -3,11 +3,10 @@
 
 #include <functional>
 
-#include <pqxx/nontransaction>
-#include <pqxx/stream_to>
 #include <pqxx/transaction>
 
 #include "json/json_writer.h"
+#include "store/copy_text.h"
 #include "store/migrations.h"
 
 namespace mccig::store {
@@ -71,26 +70,34 @@ sdk::Result<std::vector<std::string>> PgEventStore::Prepare() {
   sdk::Result<pqxx::connection*> conn = connection_.Get();
   if (!conn) return conn.error();
   auto applied = Migrate(*conn.value());
-  if (!applied) connection_.Reset();
+  // Batches go by the COPY connection; this one is made again only for
+  // what is rare (a redelivered batch, a failure record), so a consumer
+  // keeps one server process busy, not two.
+  connection_.Reset();
   return applied;
 }
 
 namespace {
 
-// COPY of every row into the table, in `tx`. Throws
-// pqxx::unique_violation when one of them is stored already.
-void CopyRows(pqxx::transaction_base& tx, const std::vector<EventRow>& rows) {
-  pqxx::stream_to copy(
-      tx, "conversation_events",
-      std::vector<std::string>{"id", "tenant_id", "provider_message_id", "channel", "content",
-                               "metadata", "raw_metadata", "occurred_at"});
-  for (const EventRow& r : rows) {
-    copy << std::make_tuple(
-        std::cref(r.event_id), std::cref(r.tenant_id), std::cref(r.provider_message_id),
-        std::string(sdk::ChannelName(r.channel)), std::cref(r.content), std::cref(r.metadata),
-        std::cref(r.raw_metadata), r.occurred_at.empty() ? nullptr : r.occurred_at.c_str());
+constexpr const char* kCopyEvents =
+    "COPY conversation_events (id, tenant_id, provider_message_id, channel, content, metadata, "
+    "raw_metadata, occurred_at) FROM STDIN";
+
+// Appends the row in the column order of kCopyEvents.
+void AppendCopyRow(std::string& out, const EventRow& r) {
+  for (std::string_view field : {std::string_view(r.event_id), std::string_view(r.tenant_id),
+                                 std::string_view(r.provider_message_id),
+                                 sdk::ChannelName(r.channel), std::string_view(r.content),
+                                 std::string_view(r.metadata), std::string_view(r.raw_metadata)}) {
+    copy_text::AppendField(out, field);
+    out += '\t';
   }
-  copy.complete();
+  if (r.occurred_at.empty()) {
+    copy_text::AppendNull(out);
+  } else {
+    copy_text::AppendField(out, r.occurred_at);
+  }
+  out += '\n';
 }
 
 }  // namespace
@@ -103,15 +110,9 @@ sdk::Result<std::size_t> PgEventStore::InsertBatch(const std::vector<EventRow>& 
   // The COPY runs outside BEGIN/COMMIT: one statement is its own
   // transaction, all rows or none, and it saves two of the four round
   // trips (each a wake-up of the server and of this thread) per batch.
-  sdk::Result<bool> copied = WithConnection<bool>(connection_, [&](pqxx::connection& conn) {
-    try {
-      pqxx::nontransaction tx(conn);
-      CopyRows(tx, events);
-      return true;
-    } catch (const pqxx::unique_violation&) {
-      return false;
-    }
-  });
+  copy_rows_.clear();
+  for (const EventRow& r : events) AppendCopyRow(copy_rows_, r);
+  sdk::Result<bool> copied = copy_.CopyIn(kCopyEvents, copy_rows_);
   if (!copied) return copied.error();
   if (copied.value()) return events.size();
   return InsertSkippingStored(events);

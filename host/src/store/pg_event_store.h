@@ -1,13 +1,16 @@
-// pg_event_store.h — EventStore on PostgreSQL (libpqxx).
+// pg_event_store.h — EventStore on PostgreSQL.
 //
 // A batch goes by COPY in one transaction: the fastest way into the table,
-// and nothing is ever built into SQL from data. When any of its events is
+// and nothing is ever built into SQL from data. Its rows are written as
+// COPY text here and sent by libpq (copy_connection.h); everything else
+// goes through libpqxx. When any of its events is
 // already stored (a redelivery) the COPY fails as a whole, and the batch
 // goes again as ONE parameter, a JSON array of rows expanded by
 // jsonb_to_recordset with ON CONFLICT DO NOTHING: rows conflicting on the
 // event id or on (tenant, channel, provider id) are skipped.
 #pragma once
 
+#include "store/copy_connection.h"
 #include "store/event_store.h"
 #include "store/pg_connection.h"
 
@@ -15,7 +18,8 @@ namespace mccig::store {
 
 class PgEventStore final : public EventStore {
  public:
-  explicit PgEventStore(std::string database_url) : connection_(std::move(database_url)) {}
+  explicit PgEventStore(const std::string& database_url)
+      : connection_(database_url), copy_(database_url) {}
 
   sdk::Result<std::vector<std::string>> Prepare() override;
   sdk::Result<std::size_t> InsertBatch(const std::vector<EventRow>& rows) override;
@@ -25,6 +29,8 @@ class PgEventStore final : public EventStore {
   sdk::Result<std::size_t> InsertSkippingStored(const std::vector<EventRow>& rows);
 
   Connection connection_;
+  CopyConnection copy_;
+  std::string copy_rows_;  // the COPY text of a batch; its buffer is reused
 };
 
 // The JSON array of rows the conflict-aware insert sends as its one

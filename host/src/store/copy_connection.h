@@ -1,0 +1,45 @@
+// copy_connection.h — a libpq connection that runs COPY ... FROM STDIN
+// with rows the host has written as COPY text itself (copy_text.h).
+//
+// libpqxx 6 copies row by row, each value through its own escaping (a
+// quarter of the worker's CPU under a batch load), and takes no text that
+// is ready; libpq takes a whole batch in one call. The connection is made
+// on first use and dropped after any failure that may have broken it, so
+// the next use reconnects, as Connection does (pg_connection.h). Failures
+// are classified as there. Not thread-safe: one per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <libpq-fe.h>
+#include <mccig/sdk/result.h>
+
+namespace mccig::store {
+
+class CopyConnection {
+ public:
+  explicit CopyConnection(std::string url) : url_(std::move(url)) {}
+
+  // Runs `statement`, a COPY ... FROM STDIN, with `rows` (COPY text, each
+  // row ended by a newline), as one statement: every row or none. Returns
+  // true once they are stored; false when one of them conflicts with a
+  // stored row (a unique violation: nothing was stored); or the error,
+  // "db_unavailable" or "db_rejected".
+  sdk::Result<bool> CopyIn(const std::string& statement, std::string_view rows);
+
+ private:
+  struct Finish {
+    void operator()(PGconn* conn) const { PQfinish(conn); }
+  };
+
+  // The live connection, or "db_unavailable".
+  sdk::Result<PGconn*> Get();
+  sdk::Error Unavailable(const std::string& what);
+
+  std::string url_;
+  std::unique_ptr<PGconn, Finish> conn_;
+};
+
+}  // namespace mccig::store

@@ -117,7 +117,7 @@ mccig_start_redis() {
     port=$(mccig_free_port)
     redis-server --bind 127.0.0.1 --port "$port" --dir "$MCCIG_SCRATCH/redis" \
       --appendonly yes --appendfsync everysec --save '' --lazyfree-lazy-expire yes \
-      --auto-aof-rewrite-percentage 400 --auto-aof-rewrite-min-size 256mb \
+      --auto-aof-rewrite-percentage 400 --auto-aof-rewrite-min-size 256mb --rdbcompression no \
       --daemonize yes --pidfile "$MCCIG_REDIS_PIDFILE" --logfile "$MCCIG_SCRATCH/redis/redis.log" \
       || die "redis-server did not start"
     for _ in $(seq 1 100); do

@@ -80,7 +80,12 @@ sdk::Result<bool> CopyConnection::CopyIn(const std::string& statement, std::stri
   // failure is the outcome.
   std::optional<sdk::Result<bool>> failed;
   while (const ResultPtr result{PQgetResult(conn)}) {
-    if (PQresultStatus(result.get()) == PGRES_COMMAND_OK || failed) continue;
+    const ExecStatusType status = PQresultStatus(result.get());
+    // Still copying after the end was sent: the conversation is lost.
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+      return Unavailable("COPY did not end");
+    }
+    if (status == PGRES_COMMAND_OK || failed) continue;
     if (SqlstateOf(result.get()) == kUniqueViolation) {
       failed.emplace(false);
     } else {

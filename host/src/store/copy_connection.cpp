@@ -16,32 +16,27 @@ using ResultPtr = std::unique_ptr<PGresult, Clear>;
 
 constexpr const char* kUniqueViolation = "23505";
 
-std::string Trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
 std::string SqlstateOf(const PGresult* result) {
   const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   return sqlstate == nullptr ? std::string() : std::string(sqlstate);
 }
 
-// The error of a failed statement, worded as ToError words libpqxx's.
 sdk::Error StatementError(const PGresult* result) {
   const std::string sqlstate = SqlstateOf(result);
-  std::string message = Trimmed(PQresultErrorMessage(result));
-  if (!sqlstate.empty()) message += " (SQLSTATE " + sqlstate + ")";
-  const bool rejected = ClassifySqlstate(sqlstate) == FailureKind::kRejected;
-  return sdk::Error{rejected ? "db_rejected" : "db_unavailable", std::move(message), {}};
+  return DatabaseError(PQresultErrorMessage(result), sqlstate, ClassifySqlstate(sqlstate));
 }
 
 }  // namespace
 
 sdk::Error CopyConnection::Unavailable(const std::string& what) {
   std::string message = what;
-  if (conn_) message += ": " + Trimmed(PQerrorMessage(conn_.get()));
+  if (conn_) message += ": " + std::string(PQerrorMessage(conn_.get()));
   conn_.reset();  // whatever state it is in, the next use starts afresh
-  return sdk::Error{"db_unavailable", std::move(message), {}};
+  return DatabaseError(std::move(message), "", FailureKind::kTransient);
+}
+
+void CopyConnection::DropIfBroken() {
+  if (conn_ && PQstatus(conn_.get()) != CONNECTION_OK) conn_.reset();
 }
 
 sdk::Result<PGconn*> CopyConnection::Get() {
@@ -63,7 +58,7 @@ sdk::Result<bool> CopyConnection::CopyIn(const std::string& statement, std::stri
     if (!started) return Unavailable("COPY could not start");
     if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
       sdk::Error error = StatementError(started.get());
-      if (PQstatus(conn) != CONNECTION_OK) conn_.reset();
+      DropIfBroken();
       return error;
     }
   }
@@ -92,7 +87,7 @@ sdk::Result<bool> CopyConnection::CopyIn(const std::string& statement, std::stri
       failed.emplace(StatementError(result.get()));
     }
   }
-  if (PQstatus(conn) != CONNECTION_OK) conn_.reset();
+  DropIfBroken();
   return failed ? *std::move(failed) : sdk::Result<bool>(true);
 }
 

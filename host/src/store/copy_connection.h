@@ -36,7 +36,10 @@ class CopyConnection {
 
   // The live connection, or "db_unavailable".
   sdk::Result<PGconn*> Get();
+  // "db_unavailable": `what`, with libpq's message; drops the connection.
   sdk::Error Unavailable(const std::string& what);
+  // Drops the connection if the server or the network broke it.
+  void DropIfBroken();
 
   std::string url_;
   std::unique_ptr<PGconn, Finish> conn_;

@@ -52,14 +52,15 @@ FailureKind Classify(const std::exception& e) {
 }
 
 sdk::Error ToError(const std::exception& e) {
-  std::string message = e.what();
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return DatabaseError(e.what(), sql != nullptr ? sql->sqlstate() : std::string(), Classify(e));
+}
+
+sdk::Error DatabaseError(std::string message, const std::string& sqlstate, FailureKind kind) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql && !sql->sqlstate().empty()) {
-    message += " (SQLSTATE " + sql->sqlstate() + ")";
-  }
-  return sdk::Error{Classify(e) == FailureKind::kTransient ? "db_unavailable" : "db_rejected",
-                    std::move(message),
-                    {}};
+  if (!sqlstate.empty()) message += " (SQLSTATE " + sqlstate + ")";
+  return sdk::Error{
+      kind == FailureKind::kTransient ? "db_unavailable" : "db_rejected", std::move(message), {}};
 }
 
 sdk::Result<pqxx::connection*> Connection::Get() {

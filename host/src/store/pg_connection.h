@@ -37,6 +37,11 @@ FailureKind Classify(const std::exception& e);
 // An sdk::Error for it: code "db_unavailable" (transient) or "db_rejected".
 sdk::Error ToError(const std::exception& e);
 
+// The error of a failure worded `message` (its trailing newline dropped),
+// with the SQLSTATE appended when there is one, coded by `kind`: what
+// ToError builds, for failures libpq reports without libpqxx.
+sdk::Error DatabaseError(std::string message, const std::string& sqlstate, FailureKind kind);
+
 // One connection, made on first use and dropped after a broken-connection
 // error so the next use reconnects. Not thread-safe: one per thread.
 class Connection {

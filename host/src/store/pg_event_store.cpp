@@ -1,8 +1,6 @@
 // pg_event_store.cpp — see pg_event_store.h.
 #include "store/pg_event_store.h"
 
-#include <functional>
-
 #include <pqxx/transaction>
 
 #include "json/json_writer.h"

@@ -22,12 +22,36 @@ std::string Hex(const unsigned char* bytes, std::size_t n) {
   return out;
 }
 
+// OpenSSL 3 looks an algorithm up in its provider tables (a lock and a
+// name search) each time one is named, and SHA256() also makes and frees a
+// digest context: together more work than hashing an API key. Here the
+// algorithm is fetched once and each thread keeps its context.
+const EVP_MD* Sha256() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+struct DigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestContext() { EVP_MD_CTX_free(ctx); }
+};
+
 }  // namespace
 
 std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return Hex(digest, sizeof digest);
+  thread_local DigestContext context;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = context.ctx;
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx, Sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest, &len) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  return Hex(digest, len);
 }
 
 std::string Hmac(std::string_view algorithm, std::string_view key, std::string_view data) {

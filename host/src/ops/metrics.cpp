@@ -1,6 +1,7 @@
 // metrics.cpp — see metrics.h.
 #include "ops/metrics.h"
 
+#include <charconv>
 #include <sstream>
 
 #include <prometheus/text_serializer.h>
@@ -82,10 +83,12 @@ Metrics::Metrics(std::shared_ptr<const TenantLabels> tenants)
     : tenants_(std::move(tenants)),
       registry_(std::make_shared<prometheus::Registry>()),
       requests_(NewCounters(*registry_, "mccig_http_requests_total",
-                            "HTTP requests by route, channel and status.")),
+                            "HTTP requests by route, channel and status."),
+                {"route", "channel", "status"}),
       admissions_(NewCounters(*registry_, "mccig_admissions_total",
                               "Admission outcomes by tenant: accepted, duplicate, rate_limited, "
-                              "unavailable.")),
+                              "unavailable."),
+                  {"tenant", "outcome"}),
       admission_latency_(NewHistogram(*registry_, "mccig_admission_duration_seconds",
                                       "Time of one admission (the Redis script round trip).",
                                       kLatencyBuckets)),
@@ -110,17 +113,14 @@ Metrics::Metrics(std::shared_ptr<const TenantLabels> tenants)
 }
 
 void Metrics::ObserveRequest(std::string_view route, std::string_view channel, int status) {
-  requests_
-      .Add({{"route", std::string(route)},
-            {"channel", std::string(channel)},
-            {"status", std::to_string(status)}})
-      .Increment();
+  char digits[12];
+  const auto end = std::to_chars(digits, digits + sizeof digits, status).ptr;
+  requests_.Get({route, channel, std::string_view(digits, end - digits)}).Increment();
 }
 
 void Metrics::ObserveAdmission(const std::string& tenant, std::string_view outcome, double seconds,
                                int64_t count) {
-  admissions_.Add({{"tenant", tenants_->Label(tenant)}, {"outcome", std::string(outcome)}})
-      .Increment(static_cast<double>(count));
+  admissions_.Get({tenants_->Label(tenant), outcome}).Increment(static_cast<double>(count));
   for (int64_t i = 0; i < count; ++i) admission_latency_.Observe(seconds);
 }
 

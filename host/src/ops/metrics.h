@@ -22,6 +22,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "ops/counter_cache.h"
 #include "ops/tenant_labels.h"
 #include "queue/stream_queue.h"
 #include "worker/worker_options.h"
@@ -65,8 +66,8 @@ class Metrics final : public worker::WorkerObserver {
  private:
   std::shared_ptr<const TenantLabels> tenants_;
   std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Family<prometheus::Counter>& requests_;
-  prometheus::Family<prometheus::Counter>& admissions_;
+  CounterCache requests_;    // route, channel, status
+  CounterCache admissions_;  // tenant, outcome
   prometheus::Histogram& admission_latency_;
   prometheus::Histogram& batch_rows_;
   prometheus::Histogram& insert_latency_;

@@ -1,8 +1,25 @@
 // redis_pool.cpp — see redis_pool.h.
 #include "redis/redis_pool.h"
 
+#include "redis/resp_command.h"
+
 namespace mccig::redis {
 namespace {
+
+// Past this, a thread's command buffer is given back after use rather than
+// kept: a batch admission's command can be a megabyte, most are a few KB.
+constexpr std::size_t kKeptBufferBytes = 1 << 20;
+
+// The calling thread's command buffer, empty: grown once, then reused.
+std::string& CommandBuffer() {
+  thread_local std::string buffer;
+  buffer.clear();
+  return buffer;
+}
+
+void TrimCommandBuffer(std::string& buffer) {
+  if (buffer.capacity() > kKeptBufferBytes) std::string().swap(buffer);
+}
 
 int64_t NowMs() {
   using namespace std::chrono;
@@ -70,40 +87,35 @@ sdk::Result<Reply> Lease::Finish(redisReply* raw) {
 }
 
 sdk::Result<Reply> Lease::Command(const std::vector<std::string_view>& args) {
-  if (context_ == nullptr) return Unavailable("connection dropped");
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  argv.reserve(args.size());
-  lens.reserve(args.size());
-  for (auto a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  return Finish(static_cast<redisReply*>(
-      redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lens.data())));
+  return Run(args);
 }
 
 sdk::Result<Reply> Lease::Command(std::initializer_list<std::string_view> args) {
-  return Command(std::vector<std::string_view>(args));
+  return Run(std::span(args.begin(), args.size()));
+}
+
+sdk::Result<Reply> Lease::Run(std::span<const std::string_view> args) {
+  if (context_ == nullptr) return Unavailable("connection dropped");
+  std::string& buffer = CommandBuffer();
+  AppendRespCommand(buffer, args);
+  const int appended = redisAppendFormattedCommand(context_, buffer.data(), buffer.size());
+  TrimCommandBuffer(buffer);
+  void* raw = nullptr;
+  // As redisCommandArgv: no reply (null) when sending or reading failed.
+  if (appended != REDIS_OK || redisGetReply(context_, &raw) != REDIS_OK) raw = nullptr;
+  return Finish(static_cast<redisReply*>(raw));
 }
 
 sdk::Result<std::vector<Reply>> Lease::Pipeline(
     const std::vector<std::vector<std::string_view>>& commands) {
   if (context_ == nullptr) return Unavailable("connection dropped");
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  for (const auto& args : commands) {
-    argv.clear();
-    lens.clear();
-    for (auto a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
-        REDIS_OK) {
-      Drop();
-      return Unavailable("redis: cannot buffer a pipelined command");
-    }
+  std::string& buffer = CommandBuffer();
+  for (const auto& args : commands) AppendRespCommand(buffer, args);
+  const int appended = redisAppendFormattedCommand(context_, buffer.data(), buffer.size());
+  TrimCommandBuffer(buffer);
+  if (appended != REDIS_OK) {
+    Drop();
+    return Unavailable("redis: cannot buffer a pipelined command");
   }
   std::vector<Reply> replies;
   replies.reserve(commands.size());

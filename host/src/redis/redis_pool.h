@@ -17,6 +17,7 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,7 @@ class Lease {
  private:
   friend class Pool;
   Lease(Pool* pool, redisContext* context);
+  sdk::Result<Reply> Run(std::span<const std::string_view> args);
   sdk::Result<Reply> Finish(redisReply* reply);
   void Drop();
 

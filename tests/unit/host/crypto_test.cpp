@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "auth/authenticator.h"
 
 namespace mccig::auth {
@@ -17,6 +21,25 @@ std::string Hex(const std::string& bytes) {
 
 TEST(Crypto, Sha256OfAbc) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// The digest context is kept per thread: each call starts afresh, on any
+// thread, whatever the one before it hashed.
+TEST(Crypto, Sha256CallsAreIndependentOnEveryThread) {
+  const std::string empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  const std::string abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  EXPECT_EQ(Sha256Hex(std::string(1000, 'x')).size(), 64u);
+  EXPECT_EQ(Sha256Hex(""), empty);
+  EXPECT_EQ(Sha256Hex("abc"), abc);
+  std::vector<std::thread> threads;
+  std::atomic<int> right{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 100; ++i) right += Sha256Hex(i % 2 ? "abc" : "") == (i % 2 ? abc : empty);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(right.load(), 400);
 }
 
 TEST(Crypto, HmacRfc2202AndRfc4231) {

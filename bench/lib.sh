@@ -37,6 +37,10 @@
 # bench_start_nginx      nginx answering every request with a constant 201
 #                        (the ceiling), one worker per core, on
 #                        BENCH_NGINX_PORT; bench_stop_nginx stops it
+# bench_steal_ticks      the machine's steal time so far (clock ticks, all
+#                        cores): time this virtual machine was ready to run
+#                        and its host ran something else. On a shared host it
+#                        is what makes one hour slower than the next
 # bench_child_cpu_ticks PID  CPU time of the children it has waited for
 #                        (Redis's AOF rewrites, once each has ended)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -157,6 +161,7 @@ bench_us_per() {
 bench_redis_pid() {
   redis-cli -u "$REDIS_URL" INFO server | awk -F: '/^process_id/ {print $2}' | tr -d '\r'
 }
+bench_steal_ticks() { awk '/^cpu / {print $9}' /proc/stat; }
 bench_child_cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $14 + $15}'; }
 
 bench_start_nginx() {

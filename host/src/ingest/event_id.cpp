@@ -16,14 +16,14 @@ std::string NewEventId(int64_t unix_ms) {
   b[8] = static_cast<unsigned char>(0x80 | ((r1 >> 16) & 0x3F));  // variant 10
   for (int i = 9; i < 16; ++i) b[i] = static_cast<unsigned char>(r2 >> (8 * (i - 9)));
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  char text[36];  // written in place: one string made at the end, no appends
+  char* p = text;
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 0x0F];
+    if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
+    *p++ = kHex[b[i] >> 4];
+    *p++ = kHex[b[i] & 0x0F];
   }
-  return out;
+  return std::string(text, sizeof text);
 }
 
 }  // namespace mccig::ingest

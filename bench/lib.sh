@@ -37,10 +37,11 @@
 # bench_start_nginx      nginx answering every request with a constant 201
 #                        (the ceiling), one worker per core, on
 #                        BENCH_NGINX_PORT; bench_stop_nginx stops it
-# bench_steal_ticks      the machine's steal time so far (clock ticks, all
-#                        cores): time this virtual machine was ready to run
-#                        and its host ran something else. On a shared host it
-#                        is what makes one hour slower than the next
+# bench_steal_mark       a reading of the machine's steal time and the clock:
+#                        time this virtual machine was ready to run and its
+#                        host ran something else. On a shared host it is what
+#                        makes one hour slower than the next
+# bench_steal_pct MARK   the steal time since that reading, in % of one core
 # bench_child_cpu_ticks PID  CPU time of the children it has waited for
 #                        (Redis's AOF rewrites, once each has ended)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -161,7 +162,13 @@ bench_us_per() {
 bench_redis_pid() {
   redis-cli -u "$REDIS_URL" INFO server | awk -F: '/^process_id/ {print $2}' | tr -d '\r'
 }
-bench_steal_ticks() { awk '/^cpu / {print $9}' /proc/stat; }
+bench_steal_mark() { echo "$(awk '/^cpu / {print $9}' /proc/stat) $(date +%s.%N)"; }
+bench_steal_pct() {
+  local now
+  now=$(bench_steal_mark)
+  awk -v a="$1" -v b="$now" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); printf "%.0f", (y[1] - x[1]) * 100 / hz / (y[2] - x[2]) }'
+}
 bench_child_cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $14 + $15}'; }
 
 bench_start_nginx() {

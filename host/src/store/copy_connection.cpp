@@ -21,8 +21,7 @@ std::string SqlstateOf(const PGresult* result) {
   return sqlstate == nullptr ? std::string() : std::string(sqlstate);
 }
 
-sdk::Error StatementError(const PGresult* result) {
-  const std::string sqlstate = SqlstateOf(result);
+sdk::Error StatementError(const PGresult* result, const std::string& sqlstate) {
   return DatabaseError(PQresultErrorMessage(result), sqlstate, ClassifySqlstate(sqlstate));
 }
 
@@ -57,7 +56,7 @@ sdk::Result<bool> CopyConnection::CopyIn(const std::string& statement, std::stri
     const ResultPtr started(PQexec(conn, statement.c_str()));
     if (!started) return Unavailable("COPY could not start");
     if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
-      sdk::Error error = StatementError(started.get());
+      sdk::Error error = StatementError(started.get(), SqlstateOf(started.get()));
       DropIfBroken();
       return error;
     }
@@ -81,10 +80,11 @@ sdk::Result<bool> CopyConnection::CopyIn(const std::string& statement, std::stri
       return Unavailable("COPY did not end");
     }
     if (status == PGRES_COMMAND_OK || failed) continue;
-    if (SqlstateOf(result.get()) == kUniqueViolation) {
+    const std::string sqlstate = SqlstateOf(result.get());
+    if (sqlstate == kUniqueViolation) {
       failed.emplace(false);
     } else {
-      failed.emplace(StatementError(result.get()));
+      failed.emplace(StatementError(result.get(), sqlstate));
     }
   }
   DropIfBroken();

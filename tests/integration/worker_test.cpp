@@ -369,6 +369,50 @@ TEST_F(WorkerTest, ReadsAreBoundedInEventsWhateverTheEntriesHold) {
   EXPECT_EQ(Stats().pending, 13);
 }
 
+// An ack settles each entry once: the entries another consumer took over
+// and settled first are neither counted again nor taken off the count of
+// events queued twice. One entry stays unread throughout, so the count is
+// never reset by an empty stream and must be exact at every step.
+TEST_F(WorkerTest, AckSettlesEachEntryOnceWhenAnotherConsumerSettledSomeFirst) {
+  EnqueueEntriesOf(5, 3, "SM-ACK");
+  ASSERT_TRUE(queue_->EnsureGroup());
+  const auto settled = [](const std::vector<queue::StreamEntry>& entries) {
+    std::vector<queue::SettledEntry> out;
+    for (const auto& e : entries) out.push_back({e.id, static_cast<std::size_t>(e.size)});
+    return out;
+  };
+  auto read = queue_->Read("c1", 12, 10);
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_EQ(read.value().size(), 4u);
+  auto taken = queue_->Reclaim("c2", 0, 6);
+  ASSERT_TRUE(taken) << taken.error().message;
+  ASSERT_EQ(taken.value().size(), 2u);
+
+  // All of c2's entries are still pending: acked, deleted and uncounted
+  // together.
+  EXPECT_EQ(queue_->Ack(settled(taken.value())).value(), 2);
+  EXPECT_EQ(Stats().length, 9);
+  EXPECT_EQ(Stats().entries, 3);
+  // c1 settles the four it read: only the two nobody settled count.
+  EXPECT_EQ(queue_->Ack(settled(read.value())).value(), 2);
+  EXPECT_EQ(Stats().length, 3);
+  EXPECT_EQ(Stats().entries, 1);
+  EXPECT_EQ(Stats().pending, 0);
+  // Settled again, nothing changes.
+  EXPECT_EQ(queue_->Ack(settled(read.value())).value(), 0);
+  EXPECT_EQ(Stats().length, 3);
+
+  // More entries than the script takes in one chunk (1000) in one ack: the
+  // unread entry of three events, then 2003 of one; one more stays unread.
+  EnqueueEntriesOf(2004, 1, "SM-ACK-MANY");
+  auto many = queue_->Read("c1", 2006, 10);
+  ASSERT_TRUE(many) << many.error().message;
+  ASSERT_EQ(many.value().size(), 2004u);
+  EXPECT_EQ(queue_->Ack(settled(many.value())).value(), 2004);
+  EXPECT_EQ(Stats().length, 1);
+  EXPECT_EQ(Stats().entries, 1);
+}
+
 // How many EVALSHA calls this Redis has run (INFO commandstats).
 int64_t EvalshaCalls(redis::Pool& pool) {
   auto lease = pool.Acquire();

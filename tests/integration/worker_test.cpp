@@ -207,6 +207,29 @@ TEST_F(WorkerTest, PostBecomesARowWithEveryColumnRight) {
   EXPECT_TRUE(WaitUntil([&] { return Drained(); })) << "acked and deleted from the stream";
 }
 
+// The queue carries a JSON body's own text (compacted) as raw_metadata: a
+// body laid out over CRLF lines, after a byte-order mark, is still one
+// event of its entry and is stored as it was sent.
+TEST_F(WorkerTest, APrettyPrintedBodyIsStoredAsSent) {
+  StartWorker();
+  json body = SmsPayload("SM-PRETTY");
+  body["Body"] = "two\nlines and \"quotes\"";
+  std::string text = body.dump(2);
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 2)) {
+    text.replace(at, 1, "\r\n");
+  }
+  const auto accepted = testing::HttpCall(server_->port(), "POST", "/v1/ingest/sms",
+                                          "\xEF\xBB\xBF" + text + "\r\n", "application/json", {});
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1 && Drained(); }));
+  EXPECT_EQ(Stats().dead_letters, 0);
+  pqxx::connection c(db_url_);
+  const pqxx::row r =
+      pqxx::nontransaction(c).exec1("SELECT content, raw_metadata::text FROM conversation_events");
+  EXPECT_EQ(r[0].as<std::string>(), "two\nlines and \"quotes\"");
+  EXPECT_EQ(json::parse(r[1].as<std::string>()), body);
+}
+
 // The scheduling policy (/proc/self/task/*/stat field 41) of each of this
 // process's threads named worker-*.
 std::vector<int> WorkerThreadPolicies() {

@@ -54,6 +54,38 @@ TEST_P(BundledPlugin, AcceptsTheDeclaredExamples) {
   EXPECT_EQ(event.value().timestamp_ms, 1714564800000);
 }
 
+// The queue carries a JSON body's own text as the event's raw_metadata:
+// it must say what the value says, on one line, whatever the body's layout.
+TEST_P(BundledPlugin, QueuesAJsonBodyAsItsRawMetadataOnOneLine) {
+  const json payload = ExamplePayload();
+  std::string pretty = payload.dump(2);
+  for (std::size_t at = pretty.find('\n'); at != std::string::npos;
+       at = pretty.find('\n', at + 2)) {
+    pretty.replace(at, 1, "\r\n");
+  }
+  const std::string body = "\xEF\xBB\xBF" + pretty + "\n";  // a byte-order mark first
+  auto prepared = ingest::PrepareEventAndText(
+      plugin(), {.content_type = "application/json", .body = body, .received_ms = 1700000000000});
+  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
+  const std::string& text = prepared.value().raw_metadata_text;
+  EXPECT_EQ(text, payload.dump()) << "compact, in the body's order";
+  EXPECT_EQ(json::parse(text), prepared.value().event.raw_metadata);
+
+  // The tenant from the API key fills the payload for validation only.
+  json without_tenant = payload;
+  without_tenant.erase(plugin().Info().mapping.tenant_field);
+  const std::string compact = without_tenant.dump();
+  const ingest::Caller caller{.auth_required = true, .key_tenant = "acme"};
+  auto keyed = ingest::PrepareEventAndText(plugin(), {.content_type = "application/json",
+                                                      .body = compact,
+                                                      .received_ms = 1700000000000,
+                                                      .caller = &caller});
+  ASSERT_TRUE(keyed.ok()) << keyed.error().message;
+  EXPECT_EQ(keyed.value().event.tenant_id, "acme");
+  EXPECT_EQ(keyed.value().raw_metadata_text, compact);
+  EXPECT_EQ(json::parse(keyed.value().raw_metadata_text), keyed.value().event.raw_metadata);
+}
+
 TEST_P(BundledPlugin, ReportsEachMissingRequiredField) {
   for (const auto& f : plugin().Info().fields) {
     if (!f.required) continue;

@@ -22,8 +22,12 @@ void AdmissionBatcher::Submit(sdk::ConversationEvent event, Done done, AdmitOpti
 }
 
 void AdmissionBatcher::SubmitBorrowed(const sdk::ConversationEvent& event, Done done,
-                                      AdmitOptions options) {
-  Enqueue(Pending{.owned = {}, .borrowed = &event, .done = std::move(done), .options = options});
+                                      AdmitOptions options, std::string_view raw_metadata_text) {
+  Enqueue(Pending{.owned = {},
+                  .borrowed = &event,
+                  .raw_metadata_text = raw_metadata_text,
+                  .done = std::move(done),
+                  .options = options});
 }
 
 void AdmissionBatcher::Enqueue(Pending pending) {
@@ -65,7 +69,10 @@ void AdmissionBatcher::Run() {
       }
     }
     items.clear();
-    for (const Pending& p : batch) items.push_back({.event = &p.event(), .options = p.options});
+    for (const Pending& p : batch) {
+      items.push_back(
+          {.event = &p.event(), .options = p.options, .raw_metadata_text = p.raw_metadata_text});
+    }
     const std::vector<AdmissionResult> results = admission_.AdmitBatch(items);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i], batch[i].event());
   }

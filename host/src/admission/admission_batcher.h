@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "admission/admission.h"
@@ -33,14 +34,17 @@ class AdmissionBatcher {
   AdmissionBatcher& operator=(const AdmissionBatcher&) = delete;
 
   void Submit(sdk::ConversationEvent event, Done done, AdmitOptions options = {});
-  // As Submit, without a copy: `event` must stay alive until `done` runs.
-  void SubmitBorrowed(const sdk::ConversationEvent& event, Done done, AdmitOptions options = {});
+  // As Submit, without a copy: `event`, and what `raw_metadata_text` views
+  // (see AdmissionItem), must stay alive until `done` runs.
+  void SubmitBorrowed(const sdk::ConversationEvent& event, Done done, AdmitOptions options = {},
+                      std::string_view raw_metadata_text = {});
   void Stop();
 
  private:
   struct Pending {
     sdk::ConversationEvent owned;                      // Submit's copy
     const sdk::ConversationEvent* borrowed = nullptr;  // SubmitBorrowed's event
+    std::string_view raw_metadata_text{};              // SubmitBorrowed's, or none
     Done done;
     AdmitOptions options;
     const sdk::ConversationEvent& event() const { return borrowed ? *borrowed : owned; }

@@ -21,6 +21,7 @@ namespace {
 struct InFlight {
   IngestTarget target{};
   sdk::ConversationEvent event{};
+  std::string raw_metadata_text{};  // the queue's text of event.raw_metadata, or none
   std::string tenant{};
   std::function<void(Reply)> done{};
   std::chrono::steady_clock::time_point submitted{};
@@ -57,9 +58,9 @@ namespace {
 
 // Everything before admission: the event, or the reply that refuses the
 // request. Sets `tenant` as soon as the request names one.
-std::variant<Reply, sdk::ConversationEvent> Prepare(ServerContext& context,
-                                                    const sdk::ChannelPlugin& plugin,
-                                                    const Request& request, std::string& tenant) {
+std::variant<Reply, ingest::PreparedEvent> Prepare(ServerContext& context,
+                                                   const sdk::ChannelPlugin& plugin,
+                                                   const Request& request, std::string& tenant) {
   if (request.method != "POST") return MethodNotAllowed("POST");
   // Without a Host header (HTTP/1.0 allows that) the URL is host-less and
   // a provider signature over it fails as a mismatch, not as an error.
@@ -81,7 +82,7 @@ std::variant<Reply, sdk::ConversationEvent> Prepare(ServerContext& context,
                                              .headers = &request.headers,
                                              .received_ms = ingest::NowMs(),
                                              .caller = context.auth ? &caller : nullptr};
-  sdk::Result<sdk::ConversationEvent> event = ingest::PrepareEvent(plugin, ingest_request);
+  sdk::Result<ingest::PreparedEvent> event = ingest::PrepareEventAndText(plugin, ingest_request);
   if (!event) {
     if (event.error().code == "unauthorized") return Unauthorized(event.error().message);
     if (event.error().code == "plugin_error") {
@@ -91,7 +92,7 @@ std::variant<Reply, sdk::ConversationEvent> Prepare(ServerContext& context,
     }
     return ErrorReply(event.error());
   }
-  tenant = event.value().tenant_id;
+  tenant = event.value().event.tenant_id;
   return std::move(event.value());
 }
 
@@ -132,10 +133,12 @@ void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher,
     RecordTraffic(context, flight->tenant, flight->target.channel, reply);
     flight->done(std::move(reply));
   };
-  std::variant<Reply, sdk::ConversationEvent> prepared =
+  std::variant<Reply, ingest::PreparedEvent> prepared =
       Prepare(context, *flight->target.plugin, request, flight->tenant);
   if (auto* refusal = std::get_if<Reply>(&prepared)) return refuse(std::move(*refusal));
-  flight->event = std::move(std::get<sdk::ConversationEvent>(prepared));
+  ingest::PreparedEvent& event = std::get<ingest::PreparedEvent>(prepared);
+  flight->event = std::move(event.event);
+  flight->raw_metadata_text = std::move(event.raw_metadata_text);
   sdk::Result<admission::AdmitOptions> options = SimulationOptions(context, request);
   if (!options) return refuse(ErrorReply(options.error()));
   flight->submitted = std::chrono::steady_clock::now();
@@ -157,7 +160,7 @@ void IngestAsync(ServerContext& context, admission::AdmissionBatcher& batcher,
           flight->done(std::move(reply));
         });
       },
-      options.value());
+      options.value(), flight->raw_metadata_text);
 }
 
 Reply HandleIngestBatch(ServerContext& context, const IngestTarget& target, std::string_view route,

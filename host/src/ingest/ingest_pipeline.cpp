@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include <simdjson.h>
+
 #include <mccig/sdk/normalize.h>
 #include <mccig/sdk/validator.h>
 
@@ -13,13 +15,29 @@
 namespace mccig::ingest {
 namespace {
 
-sdk::Result<nlohmann::json> Decode(const sdk::PluginInfo& info, const IngestRequest& request) {
+sdk::Result<nlohmann::json> Decode(const sdk::PluginInfo& info, const IngestRequest& request,
+                                   bool& is_json) {
   sdk::Result<sdk::BodyFormat> format = MatchMediaType(request.content_type, info.accepts);
   if (!format) return format.error();
-  if (format.value() == sdk::BodyFormat::kJson) return DecodeJson(request.body);
+  is_json = format.value() == sdk::BodyFormat::kJson;
+  if (is_json) return DecodeJson(request.body);
   sdk::Result<nlohmann::json> form = DecodeForm(request.body);
   if (form) sdk::CoerceFormValues(form.value(), info.fields);
   return form;
+}
+
+// A JSON text already accepted, compact and so on one line; empty if
+// simdjson's minifier finds it malformed after all.
+std::string CompactJson(std::string_view json) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (json.starts_with(kByteOrderMark)) json.remove_prefix(kByteOrderMark.size());
+  std::string out(json.size(), '\0');
+  std::size_t length = 0;
+  if (simdjson::minify(json.data(), json.size(), out.data(), length) != simdjson::SUCCESS) {
+    return {};
+  }
+  out.resize(length);
+  return out;
 }
 
 sdk::Error Forbidden(const std::string& a_source, const std::string& a, const std::string& b_source,
@@ -93,9 +111,22 @@ int64_t NowMs() {
 
 sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugin,
                                                  const IngestRequest& request) {
-  sdk::Result<nlohmann::json> payload = Decode(plugin.Info(), request);
+  bool is_json = false;
+  sdk::Result<nlohmann::json> payload = Decode(plugin.Info(), request, is_json);
   if (!payload) return payload.error();
   return PreparePayload(plugin, std::move(payload.value()), request);
+}
+
+sdk::Result<PreparedEvent> PrepareEventAndText(const sdk::ChannelPlugin& plugin,
+                                               const IngestRequest& request) {
+  bool is_json = false;
+  sdk::Result<nlohmann::json> payload = Decode(plugin.Info(), request, is_json);
+  if (!payload) return payload.error();
+  sdk::Result<sdk::ConversationEvent> event =
+      PreparePayload(plugin, std::move(payload.value()), request);
+  if (!event) return event.error();
+  return PreparedEvent{.event = std::move(event.value()),
+                       .raw_metadata_text = is_json ? CompactJson(request.body) : std::string()};
 }
 
 sdk::Result<sdk::ConversationEvent> PreparePayload(const sdk::ChannelPlugin& plugin,

@@ -58,6 +58,20 @@ struct IngestRequest {
 sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugin,
                                                  const IngestRequest& request);
 
+// An event, and the text the queue can carry for its raw_metadata (see
+// queue::AppendEncodedEvent) so the payload is not written out again from
+// its value: a JSON body as it came, made compact (simdjson::minify; a
+// leading byte-order mark dropped), hence on one line. raw_metadata is that
+// body exactly (the tenant is filled in only where the body has no field
+// for it, and taken out again), so the two say the same. Empty for a form
+// body, whose raw_metadata is written from the value.
+struct PreparedEvent {
+  sdk::ConversationEvent event;
+  std::string raw_metadata_text;
+};
+sdk::Result<PreparedEvent> PrepareEventAndText(const sdk::ChannelPlugin& plugin,
+                                               const IngestRequest& request);
+
 // The steps after decoding, for a payload decoded elsewhere (one event of a
 // batch or a stream message); `request.body` and `content_type` are only
 // used by a signature check.

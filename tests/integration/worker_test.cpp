@@ -214,12 +214,8 @@ TEST_F(WorkerTest, APrettyPrintedBodyIsStoredAsSent) {
   StartWorker();
   json body = SmsPayload("SM-PRETTY");
   body["Body"] = "two\nlines and \"quotes\"";
-  std::string text = body.dump(2);
-  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 2)) {
-    text.replace(at, 1, "\r\n");
-  }
   const auto accepted = testing::HttpCall(server_->port(), "POST", "/v1/ingest/sms",
-                                          "\xEF\xBB\xBF" + text + "\r\n", "application/json", {});
+                                          testing::LaidOutBody(body), "application/json", {});
   ASSERT_EQ(accepted.status, 201) << accepted.body;
   ASSERT_TRUE(WaitUntil([&] { return Rows() == 1 && Drained(); }));
   EXPECT_EQ(Stats().dead_letters, 0);

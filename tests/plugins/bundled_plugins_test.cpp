@@ -6,6 +6,7 @@
 
 #include "ingest/ingest_pipeline.h"
 #include "support/plugins.h"
+#include "support/samples.h"
 
 namespace mccig {
 namespace {
@@ -58,12 +59,7 @@ TEST_P(BundledPlugin, AcceptsTheDeclaredExamples) {
 // it must say what the value says, on one line, whatever the body's layout.
 TEST_P(BundledPlugin, QueuesAJsonBodyAsItsRawMetadataOnOneLine) {
   const json payload = ExamplePayload();
-  std::string pretty = payload.dump(2);
-  for (std::size_t at = pretty.find('\n'); at != std::string::npos;
-       at = pretty.find('\n', at + 2)) {
-    pretty.replace(at, 1, "\r\n");
-  }
-  const std::string body = "\xEF\xBB\xBF" + pretty + "\n";  // a byte-order mark first
+  const std::string body = testing::LaidOutBody(payload);
   auto prepared = ingest::PrepareEventAndText(
       plugin(), {.content_type = "application/json", .body = body, .received_ms = 1700000000000});
   ASSERT_TRUE(prepared.ok()) << prepared.error().message;

@@ -1,6 +1,7 @@
-// samples.h — the payloads and tenants integration tests share: an SMS
-// body numbered by its provider id, and two tenants with API keys, one of
-// which (globex) verifies sms by provider signature.
+// samples.h — the payloads and tenants tests share: an SMS body numbered
+// by its provider id, a payload laid out as a provider might lay it out,
+// and two tenants with API keys, one of which (globex) verifies sms by
+// provider signature.
 #pragma once
 
 #include <string>
@@ -18,6 +19,16 @@ inline nlohmann::json SmsPayload(const std::string& sid, const std::string& tena
           {"To", "+15559870002"},
           {"Body", "Hello " + sid},
           {"MessageSid", sid}};
+}
+
+// `payload` as a body laid out over CRLF lines, after a UTF-8 byte-order
+// mark: valid JSON whose text differs from its compact form.
+inline std::string LaidOutBody(const nlohmann::json& payload) {
+  std::string text = payload.dump(2);
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 2)) {
+    text.replace(at, 1, "\r\n");
+  }
+  return "\xEF\xBB\xBF" + text + "\r\n";
 }
 
 // acme (key "acme-key") and globex (key "globex-key", sms signed with

@@ -40,6 +40,14 @@ std::string CompactJson(std::string_view json) {
   return out;
 }
 
+// PrepareEvent's steps; sets `is_json` when the body was read as JSON.
+sdk::Result<sdk::ConversationEvent> DecodeAndPrepare(const sdk::ChannelPlugin& plugin,
+                                                     const IngestRequest& request, bool& is_json) {
+  sdk::Result<nlohmann::json> payload = Decode(plugin.Info(), request, is_json);
+  if (!payload) return payload.error();
+  return PreparePayload(plugin, std::move(payload.value()), request);
+}
+
 sdk::Error Forbidden(const std::string& a_source, const std::string& a, const std::string& b_source,
                      const std::string& b) {
   return sdk::Error{
@@ -112,18 +120,13 @@ int64_t NowMs() {
 sdk::Result<sdk::ConversationEvent> PrepareEvent(const sdk::ChannelPlugin& plugin,
                                                  const IngestRequest& request) {
   bool is_json = false;
-  sdk::Result<nlohmann::json> payload = Decode(plugin.Info(), request, is_json);
-  if (!payload) return payload.error();
-  return PreparePayload(plugin, std::move(payload.value()), request);
+  return DecodeAndPrepare(plugin, request, is_json);
 }
 
 sdk::Result<PreparedEvent> PrepareEventAndText(const sdk::ChannelPlugin& plugin,
                                                const IngestRequest& request) {
   bool is_json = false;
-  sdk::Result<nlohmann::json> payload = Decode(plugin.Info(), request, is_json);
-  if (!payload) return payload.error();
-  sdk::Result<sdk::ConversationEvent> event =
-      PreparePayload(plugin, std::move(payload.value()), request);
+  sdk::Result<sdk::ConversationEvent> event = DecodeAndPrepare(plugin, request, is_json);
   if (!event) return event.error();
   return PreparedEvent{.event = std::move(event.value()),
                        .raw_metadata_text = is_json ? CompactJson(request.body) : std::string()};

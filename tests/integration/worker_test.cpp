@@ -226,6 +226,26 @@ TEST_F(WorkerTest, APrettyPrintedBodyIsStoredAsSent) {
   EXPECT_EQ(json::parse(r[1].as<std::string>()), body);
 }
 
+TEST_F(WorkerTest, ABatchEventIsStoredAsSentDigitsAndAll) {
+  // A writer would round the price to a double's 0.1; the text keeps it.
+  StartWorker();
+  const std::string event = R"({
+    "MessageSid": "SM-DIGITS", "AccountSid": "AC1", "From": "+15550001", "To": "+15550002",
+    "Body": "hi", "tenant_id": "acme", "Price": 0.10000000000000000001, "Segments": 1e0 })";
+  const auto answer =
+      testing::HttpCall(server_->port(), "POST", "/v1/ingest/sms/batch",
+                        "{\"events\": [\r\n  " + event + "\r\n]}", "application/json", {});
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  ASSERT_TRUE(WaitUntil([&] { return Rows() == 1 && Drained(); }));
+  pqxx::connection c(db_url_);
+  const pqxx::row r = pqxx::nontransaction(c).exec1(
+      "SELECT raw_metadata->>'Price', raw_metadata->>'Segments', raw_metadata->>'Body' "
+      "FROM conversation_events");
+  EXPECT_EQ(r[0].as<std::string>(), "0.10000000000000000001");
+  EXPECT_EQ(r[1].as<std::string>(), "1");  // PostgreSQL's own numeric form of 1e0
+  EXPECT_EQ(r[2].as<std::string>(), "hi");
+}
+
 // The scheduling policy (/proc/self/task/*/stat field 41) of each of this
 // process's threads named worker-*.
 std::vector<int> WorkerThreadPolicies() {

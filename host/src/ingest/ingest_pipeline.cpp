@@ -3,14 +3,13 @@
 
 #include <chrono>
 
-#include <simdjson.h>
-
 #include <mccig/sdk/normalize.h>
 #include <mccig/sdk/validator.h>
 
 #include "auth/crypto.h"
 #include "ingest/body_decoder.h"
 #include "ingest/event_id.h"
+#include "ingest/json_body.h"
 
 namespace mccig::ingest {
 namespace {
@@ -24,20 +23,6 @@ sdk::Result<nlohmann::json> Decode(const sdk::PluginInfo& info, const IngestRequ
   sdk::Result<nlohmann::json> form = DecodeForm(request.body);
   if (form) sdk::CoerceFormValues(form.value(), info.fields);
   return form;
-}
-
-// A JSON text already accepted, compact and so on one line; empty if
-// simdjson's minifier finds it malformed after all.
-std::string CompactJson(std::string_view json) {
-  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-  if (json.starts_with(kByteOrderMark)) json.remove_prefix(kByteOrderMark.size());
-  std::string out(json.size(), '\0');
-  std::size_t length = 0;
-  if (simdjson::minify(json.data(), json.size(), out.data(), length) != simdjson::SUCCESS) {
-    return {};
-  }
-  out.resize(length);
-  return out;
 }
 
 // PrepareEvent's steps; sets `is_json` when the body was read as JSON.

@@ -152,14 +152,70 @@ nlohmann::json ToJson(simdjson::dom::element element, int depth) {
   return nullptr;
 }
 
+// A parser keeps the buffers of the largest document it has read, about
+// 14 bytes a byte of JSON: each thread keeps one for bodies up to a large
+// batch's size; a larger body gets a parser of its own, freed after.
+constexpr std::size_t kKeptParserCapacity = 1u << 20;
+
+// The source text of each element of `body`'s top-level member
+// `array_key`, made compact; none (an empty vector) unless there are
+// `count` of them. `body` is one the DOM reader accepted: the DOM keeps no
+// positions in the text, simdjson's On-Demand reader finds them. An
+// element's text is then what the client sent, which no writer can
+// reproduce in every digit (a double's, say).
+std::vector<std::string> ElementTexts(std::string_view body, std::string_view array_key,
+                                      std::size_t count) {
+  thread_local simdjson::ondemand::parser kept;
+  thread_local std::string kept_copy;
+  std::optional<simdjson::ondemand::parser> own;
+  std::string own_copy;
+  const bool small = body.size() <= kKeptParserCapacity;
+  simdjson::ondemand::parser& parser = small ? kept : own.emplace();
+  std::string& copy = small ? kept_copy : own_copy;  // On-Demand reads past the end
+  copy.assign(body);
+  copy.append(simdjson::SIMDJSON_PADDING, ' ');
+  simdjson::ondemand::document document;
+  simdjson::ondemand::array array;
+  if (parser.iterate(simdjson::padded_string_view(copy.data(), body.size(), copy.size()))
+              .get(document) != simdjson::SUCCESS ||
+      document.find_field_unordered(array_key).get_array().get(array) != simdjson::SUCCESS) {
+    return {};  // e.g. the key written with escapes, which On-Demand does not match
+  }
+  std::vector<std::string> texts;
+  texts.reserve(count);
+  for (simdjson::simdjson_result<simdjson::ondemand::value> element : array) {
+    simdjson::ondemand::value value;
+    simdjson::ondemand::json_type type;
+    if (element.get(value) != simdjson::SUCCESS || value.type().get(type) != simdjson::SUCCESS) {
+      return {};
+    }
+    std::string_view raw;
+    simdjson::ondemand::object object;
+    simdjson::ondemand::array nested;
+    if (type == simdjson::ondemand::json_type::object) {
+      if (value.get_object().get(object) != simdjson::SUCCESS ||
+          object.raw_json().get(raw) != simdjson::SUCCESS) {
+        return {};
+      }
+    } else if (type == simdjson::ondemand::json_type::array) {
+      if (value.get_array().get(nested) != simdjson::SUCCESS ||
+          nested.raw_json().get(raw) != simdjson::SUCCESS) {
+        return {};
+      }
+    } else {
+      raw = value.raw_json_token();
+    }
+    texts.push_back(CompactJson(raw));
+    if (texts.back().empty()) return {};
+  }
+  if (texts.size() != count) return {};
+  return texts;
+}
+
 // The body through simdjson; nullopt when simdjson refuses it (nlohmann
 // then decides). A Refused propagates. With `array_key`, the texts of
 // that member's elements too.
 std::optional<JsonBody> ReadBySimdjson(std::string_view body, std::string_view array_key) {
-  // A parser keeps the buffers of the largest document it has read, about
-  // 14 bytes a byte of JSON: each thread keeps one for bodies up to a
-  // large batch's size; a larger body gets a parser of its own, freed after.
-  constexpr std::size_t kKeptParserCapacity = 1u << 20;
   thread_local simdjson::dom::parser kept;
   std::optional<simdjson::dom::parser> own;
   simdjson::dom::parser& parser = body.size() <= kKeptParserCapacity ? kept : own.emplace();
@@ -170,13 +226,24 @@ std::optional<JsonBody> ReadBySimdjson(std::string_view body, std::string_view a
   JsonBody out{.value = ToJson(document, 1), .element_texts = {}};
   simdjson::dom::array array;
   if (!array_key.empty() && document[array_key].get_array().get(array) == simdjson::SUCCESS) {
-    out.element_texts.reserve(array.size());
-    for (simdjson::dom::element e : array) out.element_texts.push_back(simdjson::minify(e));
+    out.element_texts = ElementTexts(body, array_key, array.size());
   }
   return out;
 }
 
 }  // namespace
+
+std::string CompactJson(std::string_view json) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (json.starts_with(kByteOrderMark)) json.remove_prefix(kByteOrderMark.size());
+  std::string out(json.size(), '\0');
+  std::size_t length = 0;
+  if (simdjson::minify(json.data(), json.size(), out.data(), length) != simdjson::SUCCESS) {
+    return {};
+  }
+  out.resize(length);
+  return out;
+}
 
 sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key) {
   std::optional<JsonBody> fast;

@@ -28,17 +28,24 @@ inline constexpr int kMaxJsonDepth = 32;
 // UTF-8, numbers beyond a double's range.
 sdk::Result<nlohmann::json> DecodeJson(std::string_view body);
 
-// A JSON body, and the compact JSON text of each element of its top-level
-// array member `array_key`: a batch queues each event's payload as that
-// text rather than writing its value out again.
+// A JSON body, and the text of each element of its top-level array member
+// `array_key` as the client sent it, made compact: a batch queues each
+// event's payload as that text rather than writing its value out again.
 struct JsonBody {
   nlohmann::json value;
-  // One per element of value[array_key], in order, none holding a raw
-  // newline; empty when that member is not an array, or when the body took
-  // nlohmann's reader (then the values are all there is).
+  // One per element of value[array_key], in order, each CompactJson of
+  // the element's source text; empty when that member is not an array,
+  // when the body took nlohmann's reader, or when the member's name is
+  // written with escapes (then the values are all there is).
   std::vector<std::string> element_texts;
 };
 sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key);
+
+// A JSON text already accepted, with its white space outside strings and a
+// leading byte-order mark taken out: the same value, on one line (a raw
+// newline can only be white space in valid JSON). Empty if simdjson's
+// minifier finds the text malformed after all.
+std::string CompactJson(std::string_view json);
 
 // DecodeJson with nlohmann's reader alone: what the simdjson path must
 // agree with (the fuzzer checks that it does).

@@ -76,6 +76,38 @@ TEST(JsonBody, KeepsEachEventsCompactText) {
   EXPECT_TRUE(DecodeJsonKeepingTexts(R"({"events":{}})", "events").value().element_texts.empty());
 }
 
+TEST(JsonBody, KeepsEachEventsTextAsSentNotAsAWriterWouldPutIt) {
+  // Digits a double cannot hold, exponents, trailing zeros and escapes
+  // stay as the client wrote them; only white space outside strings goes.
+  const auto body = DecodeJsonKeepingTexts(
+      "{\"events\":[ {\"pi\": 3.14159265358979323846, \"n\": 1e2, \"price\": 1.50,"
+      " \"name\": \"caf\\u00e9 \\/ bar\"} , [ 1 , 2 ] , true ]}",
+      "events");
+  ASSERT_TRUE(body);
+  const std::vector<std::string>& texts = body.value().element_texts;
+  ASSERT_EQ(texts.size(), 3u);
+  EXPECT_EQ(texts[0],
+            R"({"pi":3.14159265358979323846,"n":1e2,"price":1.50,"name":"caf\u00e9 \/ bar"})");
+  EXPECT_EQ(texts[1], "[1,2]");
+  EXPECT_EQ(texts[2], "true");
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(json::parse(texts[i]), body.value().value["events"][i]);
+  }
+}
+
+TEST(JsonBody, AnArrayNamedWithEscapesComesWithoutTexts) {
+  // The value is read all the same; its events are then written out again.
+  const auto body = DecodeJsonKeepingTexts(R"({"ev\u0065nts":[{"a":1}]})", "events");
+  ASSERT_TRUE(body);
+  EXPECT_EQ(body.value().value["events"][0]["a"], 1);
+  EXPECT_TRUE(body.value().element_texts.empty());
+}
+
+TEST(JsonBody, CompactJsonTakesOutWhiteSpaceAndAByteOrderMarkOnly) {
+  EXPECT_EQ(CompactJson("\xEF\xBB\xBF {\r\n \"a\" : \"x  y\" ,\t\"b\":[ 1.0 ]\n}\n"),
+            R"({"a":"x  y","b":[1.0]})");
+}
+
 TEST(JsonBody, WhatOnlyNlohmannReadsComesWithoutTexts) {
   // An integer beyond 64 bits: simdjson refuses it, nlohmann reads a double.
   const auto body =

@@ -3,8 +3,8 @@
 // read out of bounds (ASan/UBSan), and a decoded value must survive the
 // NUL scan and re-serialisation the pipeline and the queue apply to it.
 // The JSON reader (simdjson) must agree with nlohmann's, value for value
-// and error for error, and a batch's event texts must read back as the
-// events' values.
+// and error for error, and a batch's event texts (a stream message's
+// payload text) must read back as the events' values (the payload's).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -20,6 +20,13 @@ void CheckReadersAgree(std::string_view body) {
   if (fast.ok() != slow.ok()) std::abort();
   if (fast.ok() && fast.value() != slow.value()) std::abort();
   if (!fast.ok() && fast.error().message != slow.error().message) std::abort();
+  if (fast.ok() && fast.value().contains("payload")) {  // a stream message's
+    const std::string text = mccig::ingest::MemberText(body, "payload");
+    if (!text.empty() && (text.find('\n') != std::string::npos ||
+                          nlohmann::json::parse(text) != fast.value()["payload"])) {
+      std::abort();
+    }
+  }
   const auto batch = mccig::ingest::DecodeJsonKeepingTexts(body, "events");
   if (!batch.ok() || batch.value().element_texts.empty()) return;
   const nlohmann::json& events = batch.value().value["events"];

@@ -146,6 +146,23 @@ TEST_F(StreamIngestTest, TheUpgradeIsAuthenticatedLikeHttp) {
   EXPECT_EQ(no_key.status, 401) << no_key.body;
 }
 
+TEST_F(StreamIngestTest, AnEventsPayloadIsStoredAsSent) {
+  // A writer would round the price to a double's 0.1; the payload's own
+  // text keeps it, and the tenant taken from the key is not added to it.
+  WsClient client(pipeline_.port(), kAcme);
+  client.Send(std::string(R"({"type": "event", "id": 7, "channel": "sms",
+    "payload": {"From": "+15551230001", "To": "+15559870002", "Body": "Hi",
+                "MessageSid": "WS-DIGITS", "Price": 0.10000000000000000001}})"));
+  const json ack = client.Receive();
+  ASSERT_EQ(ack["status"], "accepted") << ack;
+  ASSERT_TRUE(testing::WaitUntil([&] { return pipeline_.Rows() == 1; }, 30));
+  EXPECT_EQ(pipeline_.Sql("SELECT COUNT(*) FROM conversation_events WHERE tenant_id = 'acme' "
+                          "AND raw_metadata->>'Price' = '0.10000000000000000001' "
+                          "AND NOT raw_metadata ? 'tenant_id'"),
+            1);
+  client.Close();
+}
+
 TEST_F(StreamIngestTest, EventsCarryTheKeysTenantAndCannotClaimAnother) {
   WsClient client(pipeline_.port(), kAcme);
   json other = Sms("WS-t");

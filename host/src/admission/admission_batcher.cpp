@@ -17,15 +17,19 @@ AdmissionBatcher::~AdmissionBatcher() {
   Stop();
 }
 
-void AdmissionBatcher::Submit(sdk::ConversationEvent event, Done done, AdmitOptions options) {
-  Enqueue(Pending{.owned = std::move(event), .done = std::move(done), .options = options});
+void AdmissionBatcher::Submit(sdk::ConversationEvent event, Done done, AdmitOptions options,
+                              std::string raw_metadata_text) {
+  Enqueue(Pending{.owned = std::move(event),
+                  .owned_text = std::move(raw_metadata_text),
+                  .done = std::move(done),
+                  .options = options});
 }
 
 void AdmissionBatcher::SubmitBorrowed(const sdk::ConversationEvent& event, Done done,
                                       AdmitOptions options, std::string_view raw_metadata_text) {
   Enqueue(Pending{.owned = {},
                   .borrowed = &event,
-                  .raw_metadata_text = raw_metadata_text,
+                  .borrowed_text = raw_metadata_text,
                   .done = std::move(done),
                   .options = options});
 }
@@ -70,8 +74,7 @@ void AdmissionBatcher::Run() {
     }
     items.clear();
     for (const Pending& p : batch) {
-      items.push_back(
-          {.event = &p.event(), .options = p.options, .raw_metadata_text = p.raw_metadata_text});
+      items.push_back({.event = &p.event(), .options = p.options, .raw_metadata_text = p.text()});
     }
     const std::vector<AdmissionResult> results = admission_.AdmitBatch(items);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i], batch[i].event());

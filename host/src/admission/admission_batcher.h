@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -33,7 +34,9 @@ class AdmissionBatcher {
   AdmissionBatcher(const AdmissionBatcher&) = delete;
   AdmissionBatcher& operator=(const AdmissionBatcher&) = delete;
 
-  void Submit(sdk::ConversationEvent event, Done done, AdmitOptions options = {});
+  // `raw_metadata_text`: see AdmissionItem.
+  void Submit(sdk::ConversationEvent event, Done done, AdmitOptions options = {},
+              std::string raw_metadata_text = {});
   // As Submit, without a copy: `event`, and what `raw_metadata_text` views
   // (see AdmissionItem), must stay alive until `done` runs.
   void SubmitBorrowed(const sdk::ConversationEvent& event, Done done, AdmitOptions options = {},
@@ -43,11 +46,13 @@ class AdmissionBatcher {
  private:
   struct Pending {
     sdk::ConversationEvent owned;                      // Submit's copy
+    std::string owned_text{};                          // Submit's raw_metadata_text
     const sdk::ConversationEvent* borrowed = nullptr;  // SubmitBorrowed's event
-    std::string_view raw_metadata_text{};              // SubmitBorrowed's, or none
+    std::string_view borrowed_text{};                  // SubmitBorrowed's, or none
     Done done;
     AdmitOptions options;
     const sdk::ConversationEvent& event() const { return borrowed ? *borrowed : owned; }
+    std::string_view text() const { return borrowed ? borrowed_text : owned_text; }
   };
   void Enqueue(Pending pending);
   void Run();

@@ -157,58 +157,75 @@ nlohmann::json ToJson(simdjson::dom::element element, int depth) {
 // batch's size; a larger body gets a parser of its own, freed after.
 constexpr std::size_t kKeptParserCapacity = 1u << 20;
 
-// The source text of each element of `body`'s top-level member
-// `array_key`, made compact; none (an empty vector) unless there are
-// `count` of them. `body` is one the DOM reader accepted: the DOM keeps no
-// positions in the text, simdjson's On-Demand reader finds them. An
-// element's text is then what the client sent, which no writer can
-// reproduce in every digit (a double's, say).
-std::vector<std::string> ElementTexts(std::string_view body, std::string_view array_key,
-                                      std::size_t count) {
-  thread_local simdjson::ondemand::parser kept;
-  thread_local std::string kept_copy;
-  std::optional<simdjson::ondemand::parser> own;
-  std::string own_copy;
-  const bool small = body.size() <= kKeptParserCapacity;
-  simdjson::ondemand::parser& parser = small ? kept : own.emplace();
-  std::string& copy = small ? kept_copy : own_copy;  // On-Demand reads past the end
+// Runs read(document) over `body`'s On-Demand document with this thread's
+// parser; false when the body cannot be iterated or `read` says so. The
+// body is one a reader accepted already: simdjson's DOM keeps no positions
+// in the text, its On-Demand reader finds where each value's text lies.
+// Buffers past a large batch's size are given back after.
+template <typename Read>
+bool ReadOnDemand(std::string_view body, Read&& read) {
+  thread_local simdjson::ondemand::parser parser;
+  thread_local std::string copy;  // On-Demand reads past the end: padded
   copy.assign(body);
   copy.append(simdjson::SIMDJSON_PADDING, ' ');
   simdjson::ondemand::document document;
-  simdjson::ondemand::array array;
-  if (parser.iterate(simdjson::padded_string_view(copy.data(), body.size(), copy.size()))
-              .get(document) != simdjson::SUCCESS ||
-      document.find_field_unordered(array_key).get_array().get(array) != simdjson::SUCCESS) {
-    return {};  // e.g. the key written with escapes, which On-Demand does not match
+  const bool ok =
+      parser.iterate(simdjson::padded_string_view(copy.data(), body.size(), copy.size()))
+              .get(document) == simdjson::SUCCESS &&
+      read(document);
+  if (body.size() > kKeptParserCapacity) {
+    parser = simdjson::ondemand::parser();
+    std::string().swap(copy);
   }
-  std::vector<std::string> texts;
-  texts.reserve(count);
-  for (simdjson::simdjson_result<simdjson::ondemand::value> element : array) {
-    simdjson::ondemand::value value;
-    simdjson::ondemand::json_type type;
-    if (element.get(value) != simdjson::SUCCESS || value.type().get(type) != simdjson::SUCCESS) {
+  return ok;
+}
+
+// CompactJson of `value`'s text as sent; empty if simdjson cannot give it.
+// What the client sent, which no writer can reproduce in every digit (a
+// double's, say) or escape.
+std::string CompactText(simdjson::ondemand::value value) {
+  simdjson::ondemand::json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS) return {};
+  std::string_view raw;
+  if (type == simdjson::ondemand::json_type::object) {
+    simdjson::ondemand::object object;
+    if (value.get_object().get(object) != simdjson::SUCCESS ||
+        object.raw_json().get(raw) != simdjson::SUCCESS) {
       return {};
     }
-    std::string_view raw;
-    simdjson::ondemand::object object;
-    simdjson::ondemand::array nested;
-    if (type == simdjson::ondemand::json_type::object) {
-      if (value.get_object().get(object) != simdjson::SUCCESS ||
-          object.raw_json().get(raw) != simdjson::SUCCESS) {
-        return {};
-      }
-    } else if (type == simdjson::ondemand::json_type::array) {
-      if (value.get_array().get(nested) != simdjson::SUCCESS ||
-          nested.raw_json().get(raw) != simdjson::SUCCESS) {
-        return {};
-      }
-    } else {
-      raw = value.raw_json_token();
+  } else if (type == simdjson::ondemand::json_type::array) {
+    simdjson::ondemand::array array;
+    if (value.get_array().get(array) != simdjson::SUCCESS ||
+        array.raw_json().get(raw) != simdjson::SUCCESS) {
+      return {};
     }
-    texts.push_back(CompactJson(raw));
-    if (texts.back().empty()) return {};
+  } else {
+    raw = value.raw_json_token();
   }
-  if (texts.size() != count) return {};
+  return CompactJson(raw);
+}
+
+// The texts of the `count` elements of `body`'s top-level member
+// `array_key`; none when there are not that many, or a key is written
+// with escapes (On-Demand matches keys as written).
+std::vector<std::string> ElementTexts(std::string_view body, std::string_view array_key,
+                                      std::size_t count) {
+  std::vector<std::string> texts;
+  const bool read = ReadOnDemand(body, [&](simdjson::ondemand::document& document) {
+    simdjson::ondemand::array array;
+    if (document.find_field_unordered(array_key).get_array().get(array) != simdjson::SUCCESS) {
+      return false;
+    }
+    texts.reserve(count);
+    for (simdjson::simdjson_result<simdjson::ondemand::value> element : array) {
+      simdjson::ondemand::value value;
+      if (element.get(value) != simdjson::SUCCESS) return false;
+      texts.push_back(CompactText(value));
+      if (texts.back().empty()) return false;
+    }
+    return texts.size() == count;
+  });
+  if (!read) texts.clear();
   return texts;
 }
 
@@ -243,6 +260,17 @@ std::string CompactJson(std::string_view json) {
   }
   out.resize(length);
   return out;
+}
+
+std::string MemberText(std::string_view body, std::string_view key) {
+  std::string text;
+  ReadOnDemand(body, [&](simdjson::ondemand::document& document) {
+    simdjson::ondemand::value value;
+    if (document.find_field_unordered(key).get(value) != simdjson::SUCCESS) return false;
+    text = CompactText(value);
+    return true;
+  });
+  return text;
 }
 
 sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key) {

@@ -47,6 +47,11 @@ sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_
 // minifier finds the text malformed after all.
 std::string CompactJson(std::string_view json);
 
+// The compact text of the top-level member `key` of `body`, a JSON object
+// DecodeJson accepted, as the client sent it (CompactJson of it); empty
+// when there is no such member, or its name is written with escapes.
+std::string MemberText(std::string_view body, std::string_view key);
+
 // DecodeJson with nlohmann's reader alone: what the simdjson path must
 // agree with (the fuzzer checks that it does).
 sdk::Result<nlohmann::json> DecodeJsonByNlohmann(std::string_view body);

@@ -51,7 +51,8 @@ ClientMessage ParseClientMessage(std::string_view text) {
   if (!problems.empty()) {
     return Bad(std::move(id), "validation_failed", "the message is invalid", std::move(problems));
   }
-  return EventMessage{std::move(id), channel->get<std::string>(), std::move(*payload)};
+  return EventMessage{std::move(id), channel->get<std::string>(), std::move(*payload),
+                      ingest::MemberText(text, "payload")};
 }
 
 std::string EventAck(const nlohmann::json& id, const ingest::EventOutcome& outcome) {

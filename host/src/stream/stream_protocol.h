@@ -29,6 +29,9 @@ struct EventMessage {
   nlohmann::json id;  // a string or a number, echoed in the answer
   std::string channel;
   nlohmann::json payload;
+  // The payload as the client sent it, made compact (ingest::MemberText):
+  // what its raw_metadata is queued as; empty when it could not be found.
+  std::string payload_text;
 };
 
 struct HeartbeatMessage {

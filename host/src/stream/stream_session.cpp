@@ -115,12 +115,12 @@ void Session::Handle(std::string_view text) {
     Send(EventError(bad->id, bad->error));
   } else {
     auto& event = std::get<EventMessage>(message);
-    HandleEvent(event.id, event.channel, std::move(event.payload));
+    HandleEvent(event.id, event.channel, std::move(event.payload), std::move(event.payload_text));
   }
 }
 
 void Session::HandleEvent(const nlohmann::json& id, const std::string& channel,
-                          nlohmann::json payload) {
+                          nlohmann::json payload, std::string payload_text) {
   http::ServerContext& context = host_.context;
   const auto registry = context.registry.load();
   const plugins::LoadedPlugin* loaded = registry ? registry->Find(channel) : nullptr;
@@ -163,7 +163,8 @@ void Session::HandleEvent(const nlohmann::json& id, const std::string& channel,
         boost::asio::post(self->ws_.get_executor(), [self, id, outcome = std::move(outcome)] {
           self->OnAdmitted(id, outcome);
         });
-      });
+      },
+      {}, std::move(payload_text));
 }
 
 void Session::OnAdmitted(const nlohmann::json& id, const ingest::EventOutcome& outcome) {

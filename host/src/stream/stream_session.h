@@ -44,7 +44,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadNext();
   void OnRead(boost::beast::error_code ec);
   void Handle(std::string_view text);
-  void HandleEvent(const nlohmann::json& id, const std::string& channel, nlohmann::json payload);
+  // `payload_text`: the payload as sent, what its raw_metadata is queued
+  // as (empty: written out from the value).
+  void HandleEvent(const nlohmann::json& id, const std::string& channel, nlohmann::json payload,
+                   std::string payload_text);
   void OnAdmitted(const nlohmann::json& id, const ingest::EventOutcome& outcome);
   void Send(std::string message);
   void WriteNext();

@@ -108,6 +108,14 @@ TEST(JsonBody, CompactJsonTakesOutWhiteSpaceAndAByteOrderMarkOnly) {
             R"({"a":"x  y","b":[1.0]})");
 }
 
+TEST(JsonBody, MemberTextIsTheMembersTextAsSentMadeCompact) {
+  const std::string message = R"({"type": "event", "payload": { "a": 1.50, "b": [ true ] }})";
+  EXPECT_EQ(MemberText(message, "payload"), R"({"a":1.50,"b":[true]})");
+  EXPECT_EQ(MemberText(message, "type"), R"("event")");
+  EXPECT_EQ(MemberText(message, "missing"), "");
+  EXPECT_EQ(MemberText(R"({"p\u0061yload": {}})", "payload"), "");
+}
+
 TEST(JsonBody, WhatOnlyNlohmannReadsComesWithoutTexts) {
   // An integer beyond 64 bits: simdjson refuses it, nlohmann reads a double.
   const auto body =

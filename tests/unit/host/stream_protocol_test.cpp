@@ -18,12 +18,13 @@ using stream::ParseClientMessage;
 
 TEST(StreamProtocol, ParsesEventsAndHeartbeats) {
   const auto event =
-      ParseClientMessage(R"({"type":"event","id":"e1","channel":"sms","payload":{"Body":"hi"}})");
+      ParseClientMessage(R"({"type":"event","id":"e1","channel":"sms","payload": {"Body": "hi"}})");
   ASSERT_TRUE(std::holds_alternative<stream::EventMessage>(event));
   const auto& e = std::get<stream::EventMessage>(event);
   EXPECT_EQ(e.id, "e1");
   EXPECT_EQ(e.channel, "sms");
   EXPECT_EQ(e.payload, json({{"Body", "hi"}}));
+  EXPECT_EQ(e.payload_text, R"({"Body":"hi"})");
 
   const auto numbered =
       ParseClientMessage(R"({"type":"event","id":7,"channel":"chat","payload":{}})");

@@ -230,8 +230,8 @@ TEST_F(WorkerTest, ABatchEventIsStoredAsSentDigitsAndAll) {
   // A writer would round the price to a double's 0.1; the text keeps it.
   StartWorker();
   const std::string event = R"({
-    "MessageSid": "SM-DIGITS", "AccountSid": "AC1", "From": "+15550001", "To": "+15550002",
-    "Body": "hi", "tenant_id": "acme", "Price": 0.10000000000000000001, "Segments": 1e0 })";
+    "MessageSid": "SM-DIGITS", "From": "+15550001", "To": "+15550002", "Body": "hi",
+    "tenant_id": "acme", "Price": 0.10000000000000000001, "Segments": 1e0 })";
   const auto answer =
       testing::HttpCall(server_->port(), "POST", "/v1/ingest/sms/batch",
                         "{\"events\": [\r\n  " + event + "\r\n]}", "application/json", {});

@@ -283,7 +283,13 @@ sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_
   if (!fast) {
     sdk::Result<nlohmann::json> slow = DecodeJsonByNlohmann(body);
     if (!slow) return slow.error();
-    return JsonBody{.value = std::move(slow.value()), .element_texts = {}};
+    JsonBody out{.value = std::move(slow.value()), .element_texts = {}};
+    const auto array = array_key.empty() ? out.value.end() : out.value.find(array_key);
+    if (array != out.value.end() && array->is_array()) {
+      // Its texts keep what nlohmann could not hold (an integer of 20 digits).
+      out.element_texts = ElementTexts(body, array_key, array->size());
+    }
+    return out;
   }
   if (!fast->value.is_object()) {
     return sdk::Error{"invalid_body", "the body must be a JSON object", {}};

@@ -34,9 +34,8 @@ sdk::Result<nlohmann::json> DecodeJson(std::string_view body);
 struct JsonBody {
   nlohmann::json value;
   // One per element of value[array_key], in order, each CompactJson of
-  // the element's source text; empty when that member is not an array,
-  // when the body took nlohmann's reader, or when the member's name is
-  // written with escapes (then the values are all there is).
+  // the element's source text; empty when that member is not an array or
+  // its name is written with escapes (then the values are all there is).
   std::vector<std::string> element_texts;
 };
 sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key);

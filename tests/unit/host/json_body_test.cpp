@@ -116,13 +116,15 @@ TEST(JsonBody, MemberTextIsTheMembersTextAsSentMadeCompact) {
   EXPECT_EQ(MemberText(R"({"p\u0061yload": {}})", "payload"), "");
 }
 
-TEST(JsonBody, WhatOnlyNlohmannReadsComesWithoutTexts) {
-  // An integer beyond 64 bits: simdjson refuses it, nlohmann reads a double.
+TEST(JsonBody, WhatOnlyNlohmannReadsKeepsItsDigitsInItsText) {
+  // An integer beyond 64 bits: simdjson refuses it, nlohmann reads a
+  // double; the text keeps the integer.
   const auto body =
-      DecodeJsonKeepingTexts(R"({"events":[{"n":123456789012345678901234567890}]})", "events");
+      DecodeJsonKeepingTexts(R"({"events": [ {"n": 123456789012345678901234567890} ]})", "events");
   ASSERT_TRUE(body);
-  EXPECT_TRUE(body.value().element_texts.empty());
   EXPECT_TRUE(body.value().value["events"][0]["n"].is_number_float());
+  ASSERT_EQ(body.value().element_texts.size(), 1u);
+  EXPECT_EQ(body.value().element_texts[0], R"({"n":123456789012345678901234567890})");
 }
 
 }  // namespace

@@ -157,6 +157,10 @@ nlohmann::json ToJson(simdjson::dom::element element, int depth) {
 // batch's size; a larger body gets a parser of its own, freed after.
 constexpr std::size_t kKeptParserCapacity = 1u << 20;
 
+// A UTF-8 byte-order mark: nlohmann's reader skips one before a body,
+// On-Demand does not.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 // Runs read(document) over `body`'s On-Demand document with this thread's
 // parser; false when the body cannot be iterated or `read` says so. The
 // body is one a reader accepted already: simdjson's DOM keeps no positions
@@ -164,6 +168,7 @@ constexpr std::size_t kKeptParserCapacity = 1u << 20;
 // Buffers past a large batch's size are given back after.
 template <typename Read>
 bool ReadOnDemand(std::string_view body, Read&& read) {
+  if (body.starts_with(kByteOrderMark)) body.remove_prefix(kByteOrderMark.size());
   thread_local simdjson::ondemand::parser parser;
   thread_local std::string copy;  // On-Demand reads past the end: padded
   copy.assign(body);
@@ -251,7 +256,6 @@ std::optional<JsonBody> ReadBySimdjson(std::string_view body, std::string_view a
 }  // namespace
 
 std::string CompactJson(std::string_view json) {
-  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   if (json.starts_with(kByteOrderMark)) json.remove_prefix(kByteOrderMark.size());
   std::string out(json.size(), '\0');
   std::size_t length = 0;
@@ -286,7 +290,7 @@ sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_
     JsonBody out{.value = std::move(slow.value()), .element_texts = {}};
     const auto array = array_key.empty() ? out.value.end() : out.value.find(array_key);
     if (array != out.value.end() && array->is_array()) {
-      // Its texts keep what nlohmann could not hold (an integer of 20 digits).
+      // Its texts keep what nlohmann could not hold (an integer beyond 64 bits).
       out.element_texts = ElementTexts(body, array_key, array->size());
     }
     return out;

@@ -95,6 +95,32 @@ TEST(JsonBody, KeepsEachEventsTextAsSentNotAsAWriterWouldPutIt) {
   }
 }
 
+TEST(JsonBody, ABodyPastTheKeptBuffersSizeGetsItsTextsAndTheNextOneToo) {
+  // Over a mebibyte the readers' buffers are given back after the body.
+  const std::string pad(200, 'x');
+  std::string big = R"({"events":[)";
+  for (int i = 0; i < 6000; ++i) {
+    big += (i ? ", " : "") + std::string(R"({"n": )") + std::to_string(i) + R"(, "pad": ")" + pad +
+           R"("})";
+  }
+  big += "]}";
+  ASSERT_GT(big.size(), 1u << 20);
+  const auto body = DecodeJsonKeepingTexts(big, "events");
+  ASSERT_TRUE(body);
+  ASSERT_EQ(body.value().element_texts.size(), 6000u);
+  EXPECT_EQ(body.value().element_texts[5999], R"({"n":5999,"pad":")" + pad + R"("})");
+  const auto small = DecodeJsonKeepingTexts(R"({"events": [ {"a": 1} ]})", "events");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small.value().element_texts, std::vector<std::string>{R"({"a":1})"});
+}
+
+TEST(JsonBody, ABodyAfterAByteOrderMarkKeepsItsTexts) {
+  const auto body = DecodeJsonKeepingTexts("\xEF\xBB\xBF{\"events\": [ {\"a\": 1} ]}", "events");
+  ASSERT_TRUE(body);
+  EXPECT_EQ(body.value().value["events"][0]["a"], 1);
+  EXPECT_EQ(body.value().element_texts, std::vector<std::string>{R"({"a":1})"});
+}
+
 TEST(JsonBody, AnArrayNamedWithEscapesComesWithoutTexts) {
   // The value is read all the same; its events are then written out again.
   const auto body = DecodeJsonKeepingTexts(R"({"ev\u0065nts":[{"a":1}]})", "events");

@@ -234,10 +234,9 @@ std::vector<std::string> ElementTexts(std::string_view body, std::string_view ar
   return texts;
 }
 
-// The body through simdjson; nullopt when simdjson refuses it (nlohmann
-// then decides). A Refused propagates. With `array_key`, the texts of
-// that member's elements too.
-std::optional<JsonBody> ReadBySimdjson(std::string_view body, std::string_view array_key) {
+// The body's value through simdjson; nullopt when simdjson refuses it
+// (nlohmann then decides). A Refused propagates.
+std::optional<nlohmann::json> ReadBySimdjson(std::string_view body) {
   thread_local simdjson::dom::parser kept;
   std::optional<simdjson::dom::parser> own;
   simdjson::dom::parser& parser = body.size() <= kKeptParserCapacity ? kept : own.emplace();
@@ -245,12 +244,7 @@ std::optional<JsonBody> ReadBySimdjson(std::string_view body, std::string_view a
   if (parser.parse(body.data(), body.size()).get(document) != simdjson::SUCCESS) {
     return std::nullopt;
   }
-  JsonBody out{.value = ToJson(document, 1), .element_texts = {}};
-  simdjson::dom::array array;
-  if (!array_key.empty() && document[array_key].get_array().get(array) == simdjson::SUCCESS) {
-    out.element_texts = ElementTexts(body, array_key, array.size());
-  }
-  return out;
+  return ToJson(document, 1);
 }
 
 }  // namespace
@@ -278,27 +272,28 @@ std::string MemberText(std::string_view body, std::string_view key) {
 }
 
 sdk::Result<JsonBody> DecodeJsonKeepingTexts(std::string_view body, std::string_view array_key) {
-  std::optional<JsonBody> fast;
+  std::optional<nlohmann::json> fast;
   try {
-    fast = ReadBySimdjson(body, array_key);
+    fast = ReadBySimdjson(body);
   } catch (const Refused& refused) {
     return sdk::Error{"invalid_json", refused.message, {}};
   }
-  if (!fast) {
+  JsonBody out;
+  if (fast) {
+    if (!fast->is_object()) return sdk::Error{"invalid_body", "the body must be a JSON object", {}};
+    out.value = std::move(*fast);
+  } else {
     sdk::Result<nlohmann::json> slow = DecodeJsonByNlohmann(body);
     if (!slow) return slow.error();
-    JsonBody out{.value = std::move(slow.value()), .element_texts = {}};
-    const auto array = array_key.empty() ? out.value.end() : out.value.find(array_key);
-    if (array != out.value.end() && array->is_array()) {
-      // Its texts keep what nlohmann could not hold (an integer beyond 64 bits).
-      out.element_texts = ElementTexts(body, array_key, array->size());
-    }
-    return out;
+    out.value = std::move(slow.value());
   }
-  if (!fast->value.is_object()) {
-    return sdk::Error{"invalid_body", "the body must be a JSON object", {}};
+  // Found in the text whichever reader took the body: the texts keep what
+  // nlohmann cannot hold (an integer beyond 64 bits) too.
+  const auto array = array_key.empty() ? out.value.end() : out.value.find(array_key);
+  if (array != out.value.end() && array->is_array()) {
+    out.element_texts = ElementTexts(body, array_key, array->size());
   }
-  return std::move(*fast);
+  return out;
 }
 
 sdk::Result<nlohmann::json> DecodeJson(std::string_view body) {

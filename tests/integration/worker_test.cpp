@@ -94,10 +94,9 @@ class WorkerTest : public ::testing::Test {
     server_->Stop();
   }
 
-  void StartWorker(worker::WorkerOptions options = FastOptions()) {
-    const std::string url = db_url_;
+  void StartWorker(worker::WorkerOptions options = FastOptions(), int copy_sessions = 1) {
     worker_ = std::make_unique<worker::Worker>(
-        *queue_, [url] { return std::make_unique<store::PgEventStore>(url); }, options);
+        *queue_, store::PgEventStores(db_url_, copy_sessions), options);
     worker_->set_observer(&metrics_);
     context_.worker_stats = &worker_->stats();
     worker_->Start();
@@ -278,6 +277,32 @@ TEST_F(WorkerTest, ConsumersYieldToRequestThreadsUnlessToldOtherwise) {
   EXPECT_TRUE(WaitUntil([&] { return WorkerThreadPolicies() == other; }));
   ASSERT_EQ(Post(SmsPayload("SM-SCHED")).status, 201);
   EXPECT_TRUE(WaitUntil([&] { return Rows() == 1; }));
+}
+
+// worker.copy_sessions: the consumers' COPYs take turns on that many
+// server processes (one by default), whatever the number of consumers.
+TEST_F(WorkerTest, ConsumersCopyThroughTheSessionsTheyShare) {
+  Migrate();
+  // The server processes whose last statement was one of the worker's COPYs.
+  const auto copying = [&] {
+    return Sql(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND query LIKE 'COPY conversation_events %'");
+  };
+  int64_t stored = 0;
+  for (const int sessions : {1, 2}) {
+    // A read takes one entry (batch_size 50): the two consumers take turns.
+    EnqueueEntriesOf(100, 50, "SM-COPY" + std::to_string(sessions) + "-");
+    stored += 100 * 50;
+    StartWorker(FastOptions(), sessions);
+    ASSERT_TRUE(WaitUntil([&] { return Drained() && Rows() == stored; }))
+        << sessions << " session(s): " << Rows() << " rows";
+    EXPECT_GT(worker_->stats().batches.load(), 50);
+    EXPECT_EQ(copying(), sessions);
+    worker_->Stop();
+    worker_.reset();  // its connections close with its stores
+    ASSERT_TRUE(WaitUntil([&] { return copying() == 0; }));
+  }
 }
 
 TEST_F(WorkerTest, ReceiveTimeFallbackIsStoredAsNullOccurredAt) {

@@ -48,9 +48,9 @@ class Pipeline {
         std::make_unique<http::HttpServer>(http::ServerOptions{.port = 0, .threads = 4}, context_);
     server_->Start();
     const std::string url = database_.url();
-    worker_ = std::make_unique<worker::Worker>(
-        *queue_, [url] { return std::make_unique<store::PgEventStore>(url); },
-        worker::WorkerOptions{.concurrency = 1, .block_ms = 100});
+    worker_ =
+        std::make_unique<worker::Worker>(*queue_, store::PgEventStores(url, 1),
+                                         worker::WorkerOptions{.concurrency = 1, .block_ms = 100});
     worker_->Start();
   }
   ~Pipeline() {

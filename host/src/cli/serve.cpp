@@ -124,9 +124,8 @@ class Gateway {
     context_.queue = &queue_;
     context_.queries = &queries_;
     if (roles.worker) {
-      const std::string database_url = config.database_url;
       worker_ = std::make_unique<worker::Worker>(
-          queue_, [database_url] { return std::make_unique<store::PgEventStore>(database_url); },
+          queue_, store::PgEventStores(config.database_url, config.worker_copy_sessions),
           worker::WorkerOptions::FromConfig(config));
       worker_->set_observer(&metrics_);
       context_.worker_stats = &worker_->stats();
@@ -211,6 +210,9 @@ class Gateway {
     if (a.database_url != b.database_url) changed.push_back("postgres.url");
     if (a.auth_mode != b.auth_mode) changed.push_back("auth.mode");
     if (a.worker_concurrency != b.worker_concurrency) changed.push_back("worker.concurrency");
+    if (a.worker_copy_sessions != b.worker_copy_sessions) {
+      changed.push_back("worker.copy_sessions");
+    }
     return changed;
   }
   static std::set<std::string> TenantIds(const config::Config& c) {

@@ -281,9 +281,10 @@ void ReadServices(Reader& r, const YAML::Node& root, Config& c) {
   ReadRateLimit(r, root["rate_limit"], "rate_limit", c.rate_limit);
   const YAML::Node w = root["worker"];
   if (r.Section(w, "worker",
-                {"concurrency", "max_retries", "base_backoff_ms", "max_backoff_ms", "batch_size",
-                 "visibility_timeout_ms", "linger_ms", "scheduling"})) {
+                {"concurrency", "copy_sessions", "max_retries", "base_backoff_ms", "max_backoff_ms",
+                 "batch_size", "visibility_timeout_ms", "linger_ms", "scheduling"})) {
     r.Int(w, "worker", "concurrency", c.worker_concurrency, 1, 64);
+    r.Int(w, "worker", "copy_sessions", c.worker_copy_sessions, 1, 64);
     r.Int(w, "worker", "max_retries", c.worker_max_retries, 0, 100);
     r.Int(w, "worker", "base_backoff_ms", c.worker_base_backoff_ms, 1, 3'600'000);
     r.Int(w, "worker", "max_backoff_ms", c.worker_max_backoff_ms, 1, 3'600'000);

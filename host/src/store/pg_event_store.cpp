@@ -1,6 +1,10 @@
 // pg_event_store.cpp — see pg_event_store.h.
 #include "store/pg_event_store.h"
 
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
 #include <pqxx/transaction>
 
 #include "json/json_writer.h"
@@ -110,7 +114,7 @@ sdk::Result<std::size_t> PgEventStore::InsertBatch(const std::vector<EventRow>& 
   // trips (each a wake-up of the server and of this thread) per batch.
   copy_rows_.clear();
   for (const EventRow& r : events) AppendCopyRow(copy_rows_, r);
-  sdk::Result<bool> copied = copy_.CopyIn(kCopyEvents, copy_rows_);
+  sdk::Result<bool> copied = copy_->CopyIn(kCopyEvents, copy_rows_);
   if (!copied) return copied.error();
   if (copied.value()) return events.size();
   return InsertSkippingStored(events);
@@ -124,6 +128,25 @@ sdk::Result<std::size_t> PgEventStore::InsertSkippingStored(const std::vector<Ev
     tx.commit();
     return static_cast<std::size_t>(r.affected_rows());
   });
+}
+
+std::function<std::unique_ptr<EventStore>()> PgEventStores(std::string database_url,
+                                                           int copy_sessions) {
+  struct Sessions {
+    std::mutex mutex;
+    std::vector<std::shared_ptr<CopyConnection>> made;
+    std::size_t next = 0;
+  };
+  auto sessions = std::make_shared<Sessions>();
+  const auto count = static_cast<std::size_t>(std::max(1, copy_sessions));
+  return [sessions, count, url = std::move(database_url)]() -> std::unique_ptr<EventStore> {
+    const std::lock_guard lock(sessions->mutex);
+    const std::size_t session = sessions->next++ % count;
+    if (session == sessions->made.size()) {
+      sessions->made.push_back(std::make_shared<CopyConnection>(url));
+    }
+    return std::make_unique<PgEventStore>(url, sessions->made[session]);
+  };
 }
 
 sdk::Result<std::size_t> PgEventStore::RecordFailure(const FailureRecord& f) {

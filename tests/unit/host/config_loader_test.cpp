@@ -43,6 +43,7 @@ TEST_F(ConfigLoaderTest, EmptyFileGivesDefaults) {
   EXPECT_EQ(r.config.rate_limit.refill_per_second, 50);
   EXPECT_FALSE(r.config.internal_endpoints);
   EXPECT_TRUE(r.config.worker_batch_scheduling);
+  EXPECT_EQ(r.config.worker_copy_sessions, 1);
 }
 
 TEST_F(ConfigLoaderTest, ReadsEveryKey) {
@@ -52,7 +53,7 @@ redis: {url: "redis://127.0.0.1:7000/1"}
 postgres: {url: "postgresql://u@127.0.0.1:6000/db"}
 idempotency: {ttl_seconds: 60}
 rate_limit: {capacity: 10, refill_per_second: 2.5}
-worker: {concurrency: 3, max_retries: 7, base_backoff_ms: 50, max_backoff_ms: 900,
+worker: {concurrency: 3, copy_sessions: 2, max_retries: 7, base_backoff_ms: 50, max_backoff_ms: 900,
          batch_size: 25, visibility_timeout_ms: 5000, linger_ms: 2, scheduling: normal}
 internal_endpoints: {enabled: true}
 cors: {enabled: true, origin: "http://console.local"}
@@ -80,6 +81,7 @@ tenants:
   EXPECT_EQ(c.redis_url, "redis://127.0.0.1:7000/1");
   EXPECT_EQ(c.worker_max_retries, 7);
   EXPECT_EQ(c.worker_concurrency, 3);
+  EXPECT_EQ(c.worker_copy_sessions, 2);
   EXPECT_EQ(c.worker_base_backoff_ms, 50);
   EXPECT_EQ(c.worker_max_backoff_ms, 900);
   EXPECT_EQ(c.worker_batch_size, 25);
@@ -174,6 +176,7 @@ TEST_F(ConfigLoaderTest, ReportsEveryErrorWithItsKeyPathAndLine) {
 rate_limit: {capacity: -1, refill_per_second: 0}
 redis: {url: "http://x"}
 log: {level: loud}
+worker: {copy_sessions: 0}
 plugins:
   - name: sms
   - path: x.so
@@ -193,6 +196,7 @@ unknown_top: 1
            "rate_limit.refill_per_second: must be a number > 0",
            "redis.url: must be redis://",
            "log.level: must be one of trace",
+           "worker.copy_sessions: must be an integer from 1 to 64",
            "plugins[0].path: required",
            "plugins[1].name: required",
            "tenants[0].id: must be 1-64 letters",

@@ -11,7 +11,7 @@
 // Thread-safe: the worker's consumers may share one (worker.copy_sessions),
 // and their COPYs then take turns on its one server process. Measured on
 // two cores, two sessions copying 1000-row statements at once cost
-// PostgreSQL 40-60 % more CPU per row than one session copying them all
+// PostgreSQL about 40 % more CPU per row than one session copying them all
 // (likely cause: each server process keeps its own idea of the last page
 // of the table and of each index, where the rows go, and two processes
 // appending there keep spoiling each other's).

@@ -463,6 +463,7 @@ void ApplyEnvironment(Reader& r, const Environment& env, Config& c) {
   integer("WORKER_MAX_RETRIES", c.worker_max_retries, 0, 100);
   integer("WORKER_BASE_BACKOFF_MS", c.worker_base_backoff_ms, 1, 3'600'000);
   integer("WORKER_CONCURRENCY", c.worker_concurrency, 1, 64);
+  integer("WORKER_COPY_SESSIONS", c.worker_copy_sessions, 1, 64);
   boolean("ENABLE_INTERNAL_ENDPOINTS", c.internal_endpoints);
   boolean("ENABLE_CORS", c.cors_enabled);
   string("CORS_ORIGIN", c.cors_origin);

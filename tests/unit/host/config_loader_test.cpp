@@ -145,6 +145,7 @@ TEST_F(ConfigLoaderTest, EnvironmentOverridesTheFile) {
                   {"WORKER_MAX_RETRIES", "2"},
                   {"WORKER_BASE_BACKOFF_MS", "10"},
                   {"WORKER_CONCURRENCY", "4"},
+                  {"WORKER_COPY_SESSIONS", "3"},
                   {"ENABLE_INTERNAL_ENDPOINTS", "true"},
                   {"ENABLE_CORS", "1"},
                   {"CORS_ORIGIN", "http://x"},
@@ -162,6 +163,7 @@ TEST_F(ConfigLoaderTest, EnvironmentOverridesTheFile) {
   EXPECT_EQ(c.worker_max_retries, 2);
   EXPECT_EQ(c.worker_base_backoff_ms, 10);
   EXPECT_EQ(c.worker_concurrency, 4);
+  EXPECT_EQ(c.worker_copy_sessions, 3);
   EXPECT_TRUE(c.internal_endpoints);
   EXPECT_TRUE(c.cors_enabled);
   EXPECT_TRUE(c.simulation_mode);

@@ -50,11 +50,6 @@ sdk::Result<PGconn*> CopyConnection::Get() {
 
 sdk::Result<bool> CopyConnection::CopyIn(const std::string& statement, std::string_view rows) {
   const std::lock_guard lock(mutex_);
-  return CopyInLocked(statement, rows);
-}
-
-sdk::Result<bool> CopyConnection::CopyInLocked(const std::string& statement,
-                                               std::string_view rows) {
   sdk::Result<PGconn*> got = Get();
   if (!got) return got.error();
   PGconn* conn = got.value();

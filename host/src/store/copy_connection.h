@@ -43,8 +43,6 @@ class CopyConnection {
     void operator()(PGconn* conn) const { PQfinish(conn); }
   };
 
-  // CopyIn's work, with mutex_ held.
-  sdk::Result<bool> CopyInLocked(const std::string& statement, std::string_view rows);
   // The live connection, or "db_unavailable".
   sdk::Result<PGconn*> Get();
   // "db_unavailable": `what`, with libpq's message; drops the connection.

@@ -2,7 +2,7 @@
 #include "store/pg_event_store.h"
 
 #include <algorithm>
-#include <mutex>
+#include <atomic>
 #include <vector>
 
 #include <pqxx/transaction>
@@ -132,20 +132,15 @@ sdk::Result<std::size_t> PgEventStore::InsertSkippingStored(const std::vector<Ev
 
 std::function<std::unique_ptr<EventStore>()> PgEventStores(std::string database_url,
                                                            int copy_sessions) {
-  struct Sessions {
-    std::mutex mutex;
-    std::vector<std::shared_ptr<CopyConnection>> made;
-    std::size_t next = 0;
-  };
-  auto sessions = std::make_shared<Sessions>();
-  const auto count = static_cast<std::size_t>(std::max(1, copy_sessions));
-  return [sessions, count, url = std::move(database_url)]() -> std::unique_ptr<EventStore> {
-    const std::lock_guard lock(sessions->mutex);
-    const std::size_t session = sessions->next++ % count;
-    if (session == sessions->made.size()) {
-      sessions->made.push_back(std::make_shared<CopyConnection>(url));
-    }
-    return std::make_unique<PgEventStore>(url, sessions->made[session]);
+  // A CopyConnection connects on first use, so sessions no consumer
+  // reaches cost nothing.
+  auto sessions = std::make_shared<std::vector<std::shared_ptr<CopyConnection>>>();
+  for (int i = 0; i < std::max(1, copy_sessions); ++i) {
+    sessions->push_back(std::make_shared<CopyConnection>(database_url));
+  }
+  auto made = std::make_shared<std::atomic<std::size_t>>(0);
+  return [sessions, made, url = std::move(database_url)]() -> std::unique_ptr<EventStore> {
+    return std::make_unique<PgEventStore>(url, (*sessions)[(*made)++ % sessions->size()]);
   };
 }
 

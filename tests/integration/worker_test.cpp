@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <pqxx/nontransaction>
+#include <pqxx/transaction>
 
 #include <gtest/gtest.h>
 
@@ -94,9 +95,10 @@ class WorkerTest : public ::testing::Test {
     server_->Stop();
   }
 
-  void StartWorker(worker::WorkerOptions options = FastOptions(), int copy_sessions = 1) {
+  void StartWorker(worker::WorkerOptions options = FastOptions(), int copy_sessions = 1,
+                   std::size_t backlog_rows = 1) {
     worker_ = std::make_unique<worker::Worker>(
-        *queue_, store::PgEventStores(db_url_, copy_sessions), options);
+        *queue_, store::PgEventStores(db_url_, copy_sessions, backlog_rows), options);
     worker_->set_observer(&metrics_);
     context_.worker_stats = &worker_->stats();
     worker_->Start();
@@ -279,9 +281,12 @@ TEST_F(WorkerTest, ConsumersYieldToRequestThreadsUnlessToldOtherwise) {
   EXPECT_TRUE(WaitUntil([&] { return Rows() == 1; }));
 }
 
-// worker.copy_sessions: the consumers' COPYs take turns on that many
-// server processes (one by default), whatever the number of consumers.
-TEST_F(WorkerTest, ConsumersCopyThroughTheSessionsTheyShare) {
+// worker.copy_sessions: the consumers' COPYs share that many server
+// processes. A COPY smaller than a backlog's waits for the first session;
+// a backlog's takes any free one (store/copy_sessions.h). A lock held on
+// the table here keeps each COPY that starts waiting, so what the second
+// consumer's COPY does while the first one's is in progress shows.
+TEST_F(WorkerTest, BacklogCopiesTakeAFreeSessionSmallOnesWaitForTheFirst) {
   Migrate();
   // The server processes whose last statement was one of the worker's COPYs.
   const auto copying = [&] {
@@ -289,16 +294,28 @@ TEST_F(WorkerTest, ConsumersCopyThroughTheSessionsTheyShare) {
         "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
         "AND query LIKE 'COPY conversation_events %'");
   };
+  struct Case {
+    int sessions;
+    std::size_t backlog_rows;  // a read takes one entry of 50 events (batch_size 50)
+    int64_t copying;           // server processes in a COPY at once
+  };
   int64_t stored = 0;
-  for (const int sessions : {1, 2}) {
-    // A read takes one entry (batch_size 50): the two consumers take turns.
-    EnqueueEntriesOf(100, 50, "SM-COPY" + std::to_string(sessions) + "-");
-    stored += 100 * 50;
-    StartWorker(FastOptions(), sessions);
+  for (const Case c : {Case{1, 1, 1}, Case{2, 51, 1}, Case{2, 50, 2}}) {
+    const std::string name = std::to_string(c.sessions) + " session(s), backlog at " +
+                             std::to_string(c.backlog_rows) + " rows";
+    EnqueueEntriesOf(10, 50, "SM-COPY" + std::to_string(stored) + "-");
+    stored += 10 * 50;
+    pqxx::connection locker(db_url_);
+    pqxx::work hold(locker);
+    hold.exec0("LOCK TABLE conversation_events IN SHARE MODE");
+    StartWorker(FastOptions(), c.sessions, c.backlog_rows);
+    ASSERT_TRUE(WaitUntil([&] { return copying() == c.copying; })) << name << ": " << copying();
+    // Both consumers have had the time to read and reach a session.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(copying(), c.copying) << name;
+    hold.abort();
     ASSERT_TRUE(WaitUntil([&] { return Drained() && Rows() == stored; }))
-        << sessions << " session(s): " << Rows() << " rows";
-    EXPECT_GT(worker_->stats().batches.load(), 50);
-    EXPECT_EQ(copying(), sessions);
+        << name << ": " << Rows() << " rows";
     worker_->Stop();
     worker_.reset();  // its connections close with its stores
     ASSERT_TRUE(WaitUntil([&] { return copying() == 0; }));
@@ -474,6 +491,50 @@ TEST_F(WorkerTest, AckSettlesEachEntryOnceWhenAnotherConsumerSettledSomeFirst) {
   ASSERT_EQ(many.size(), 2004u);
   EXPECT_EQ(queue_->Ack(many).value(), 2004);
   EXPECT_EQ(queued(), Queued(1, 1));
+}
+
+// A consumer's ack rides on its next read or reclaim (AckFirst): Redis
+// runs it first, in the same round trip, and the read then delivers what
+// is still there. Without the ack script loaded (Redis restarted, SCRIPT
+// FLUSH), both calls still do their part.
+TEST_F(WorkerTest, AckFirstSettlesEntriesInTheRoundTripOfTheNextRead) {
+  EnqueueEntriesOf(4, 2, "SM-ACKFIRST");
+  ASSERT_TRUE(queue_->EnsureGroup());
+  const auto ids = [](const std::vector<queue::StreamEntry>& entries) {
+    std::vector<queue::SettledEntry> out;
+    for (const auto& e : entries) out.push_back({e.id, static_cast<std::size_t>(e.size)});
+    return out;
+  };
+  auto first = queue_->Read("c1", 4, 10);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first.value().size(), 2u);
+
+  queue::AckFirst ack{.entries = ids(first.value())};
+  auto second = queue_->Read("c1", 2, 10, 0, &ack);
+  ASSERT_TRUE(second) << second.error().message;
+  ASSERT_TRUE(ack.outcome.has_value());
+  ASSERT_TRUE(*ack.outcome) << ack.outcome->error().message;
+  EXPECT_EQ(ack.outcome->value(), 2);
+  EXPECT_EQ(second.value().size(), 1u);
+  EXPECT_EQ(Stats().length, 4);  // two entries of two left: one read, one not
+  EXPECT_EQ(Stats().pending, 1);
+
+  auto lease = pool_->Acquire();
+  ASSERT_TRUE(lease.value().Command({"SCRIPT", "FLUSH"}));
+  queue::AckFirst reloaded{.entries = ids(second.value())};
+  auto reclaimed = queue_->Reclaim("c2", 0, 10, &reloaded);
+  ASSERT_TRUE(reclaimed) << reclaimed.error().message;
+  ASSERT_TRUE(reloaded.outcome.has_value());
+  ASSERT_TRUE(*reloaded.outcome) << reloaded.outcome->error().message;
+  EXPECT_EQ(reloaded.outcome->value(), 1);
+  EXPECT_TRUE(reclaimed.value().empty());  // nothing pending is left to take over
+  EXPECT_EQ(Stats().length, 2);
+  EXPECT_EQ(Stats().pending, 0);
+
+  // An empty ack sends nothing; the outcome stays unset.
+  queue::AckFirst none;
+  ASSERT_TRUE(queue_->Read("c1", 2, 10, 0, &none));
+  EXPECT_FALSE(none.outcome.has_value());
 }
 
 // How many EVALSHA calls this Redis has run (INFO commandstats).

@@ -49,7 +49,7 @@ class Pipeline {
     server_->Start();
     const std::string url = database_.url();
     worker_ =
-        std::make_unique<worker::Worker>(*queue_, store::PgEventStores(url, 1),
+        std::make_unique<worker::Worker>(*queue_, store::PgEventStores(url, 1, 1),
                                          worker::WorkerOptions{.concurrency = 1, .block_ms = 100});
     worker_->Start();
   }

@@ -124,9 +124,12 @@ class Gateway {
     context_.queue = &queue_;
     context_.queries = &queries_;
     if (roles.worker) {
+      const worker::WorkerOptions options = worker::WorkerOptions::FromConfig(config);
       worker_ = std::make_unique<worker::Worker>(
-          queue_, store::PgEventStores(config.database_url, config.worker_copy_sessions),
-          worker::WorkerOptions::FromConfig(config));
+          queue_,
+          store::PgEventStores(config.database_url, config.worker_copy_sessions,
+                               options.backlog_rows()),
+          options);
       worker_->set_observer(&metrics_);
       context_.worker_stats = &worker_->stats();
     }

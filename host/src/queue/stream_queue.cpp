@@ -121,12 +121,17 @@ sdk::Error ReadError(sdk::Error error) {
 }  // namespace
 
 sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consumer, int events,
-                                                        int64_t block_ms, int64_t linger_ms) {
+                                                        int64_t block_ms, int64_t linger_ms,
+                                                        AckFirst* ack_first) {
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
+  // The first command made carries ack_first's ack (RunAfterAck).
   const auto ready = [&](int64_t wanted) -> sdk::Result<std::vector<StreamEntry>> {
     const std::string n = std::to_string(wanted);
-    auto reply = read_.Run(lease.value(), {kStreamKey}, {kConsumerGroup, consumer, n, "new"});
+    std::string numkeys;
+    auto reply =
+        RunAfterAck(lease.value(), ack_first, &read_,
+                    read_.EvalArgs({kStreamKey}, {kConsumerGroup, consumer, n, "new"}, numkeys));
     if (!reply) return ReadError(reply.error());
     return ParseEntries(reply.value().get());
   };
@@ -134,8 +139,9 @@ sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consu
   // (an entry holds at most one admission call's events).
   const auto one = [&]() -> sdk::Result<std::vector<StreamEntry>> {
     const std::string block = std::to_string(block_ms);
-    auto reply = lease.value().Command({"XREADGROUP", "GROUP", kConsumerGroup, consumer, "COUNT",
-                                        "1", "BLOCK", block, "STREAMS", kStreamKey, ">"});
+    auto reply = RunAfterAck(lease.value(), ack_first, nullptr,
+                             {"XREADGROUP", "GROUP", kConsumerGroup, consumer, "COUNT", "1",
+                              "BLOCK", block, "STREAMS", kStreamKey, ">"});
     if (!reply) return ReadError(reply.error());
     const redisReply* r = reply.value().get();
     if (r->type == REDIS_REPLY_NIL) return std::vector<StreamEntry>{};
@@ -185,13 +191,16 @@ sdk::Result<std::vector<StreamEntry>> StreamQueue::Read(const std::string& consu
 }
 
 sdk::Result<std::vector<StreamEntry>> StreamQueue::Reclaim(const std::string& consumer,
-                                                           int64_t min_idle_ms, int events) {
+                                                           int64_t min_idle_ms, int events,
+                                                           AckFirst* ack_first) {
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
   const std::string wanted = std::to_string(std::max(1, events));
   const std::string idle = std::to_string(min_idle_ms);
-  auto reply =
-      read_.Run(lease.value(), {kStreamKey}, {kConsumerGroup, consumer, wanted, "reclaim", idle});
+  std::string numkeys;
+  auto reply = RunAfterAck(
+      lease.value(), ack_first, &read_,
+      read_.EvalArgs({kStreamKey}, {kConsumerGroup, consumer, wanted, "reclaim", idle}, numkeys));
   if (!reply) return ReadError(reply.error());
   return ParseEntries(reply.value().get());
 }
@@ -209,11 +218,11 @@ sdk::Result<int64_t> StreamQueue::Touch(const std::string& consumer,
   return static_cast<int64_t>(reply.value()->elements);
 }
 
-sdk::Result<int64_t> StreamQueue::Ack(const std::vector<SettledEntry>& entries) {
-  if (entries.empty()) return int64_t{0};
-  auto lease = pool_.Acquire();
-  if (!lease) return lease.error();
-  std::vector<std::string> counts;
+namespace {
+
+// ack.lua's arguments for `entries`; `counts` holds the numbers' text.
+std::vector<std::string_view> AckArgs(const std::vector<SettledEntry>& entries,
+                                      std::vector<std::string>& counts) {
   counts.reserve(entries.size());
   for (const SettledEntry& e : entries) counts.push_back(std::to_string(e.events));
   std::vector<std::string_view> args = {kConsumerGroup};
@@ -221,9 +230,67 @@ sdk::Result<int64_t> StreamQueue::Ack(const std::vector<SettledEntry>& entries) 
     args.push_back(entries[i].id);
     args.push_back(counts[i]);
   }
-  auto reply = ack_.Run(lease.value(), {kStreamKey, kQueuedEventsKey}, args);
+  return args;
+}
+
+const std::vector<std::string_view> kAckKeys = {kStreamKey, kQueuedEventsKey};
+
+sdk::Result<int64_t> AckCount(sdk::Result<redis::Reply> reply) {
   if (!reply) return reply.error();
   return reply.value()->integer;
+}
+
+// A pipelined reply as Lease::Command reports it: an error reply is an error.
+sdk::Result<redis::Reply> Checked(redis::Reply reply) {
+  if (reply->type == REDIS_REPLY_ERROR) {
+    return sdk::Error{"redis_error", std::string(reply->str, reply->len), {}};
+  }
+  return reply;
+}
+
+bool NoScript(const sdk::Result<redis::Reply>& reply) {
+  return !reply && reply.error().code == "redis_error" &&
+         reply.error().message.starts_with("NOSCRIPT");
+}
+
+}  // namespace
+
+sdk::Result<int64_t> StreamQueue::Ack(const std::vector<SettledEntry>& entries) {
+  if (entries.empty()) return int64_t{0};
+  auto lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  std::vector<std::string> counts;
+  return AckCount(ack_.Run(lease.value(), kAckKeys, AckArgs(entries, counts)));
+}
+
+sdk::Result<redis::Reply> StreamQueue::RunAfterAck(redis::Lease& lease, AckFirst* ack_first,
+                                                   const redis::Script* script,
+                                                   const std::vector<std::string_view>& command) {
+  const auto run_again = [&](sdk::Result<redis::Reply> reply) {
+    if (script == nullptr || !NoScript(reply)) return reply;
+    if (auto loaded = script->Load(lease); !loaded) return loaded;
+    return lease.Command(command);
+  };
+  if (ack_first == nullptr || ack_first->outcome || ack_first->entries.empty()) {
+    return run_again(lease.Command(command));
+  }
+  std::vector<std::string> counts;
+  std::string numkeys;
+  const std::vector<std::string_view> ack =
+      ack_.EvalArgs(kAckKeys, AckArgs(ack_first->entries, counts), numkeys);
+  auto replies = lease.Pipeline({ack, command});
+  if (!replies) {
+    ack_first->outcome = replies.error();
+    return replies.error();
+  }
+  sdk::Result<redis::Reply> acked = Checked(std::move(replies.value()[0]));
+  // Redis lost its scripts (a restart): the ack alone again, loading it.
+  if (NoScript(acked)) {
+    std::vector<std::string> again;
+    acked = ack_.Run(lease, kAckKeys, AckArgs(ack_first->entries, again));
+  }
+  ack_first->outcome = AckCount(std::move(acked));
+  return run_again(Checked(std::move(replies.value()[1])));
 }
 
 sdk::Result<std::vector<std::string>> StreamQueue::MoveToDeadLetters(

@@ -50,6 +50,18 @@ sdk::Result<PGconn*> CopyConnection::Get() {
 
 sdk::Result<bool> CopyConnection::CopyIn(const std::string& statement, std::string_view rows) {
   const std::lock_guard lock(mutex_);
+  return CopyInLocked(statement, rows);
+}
+
+std::optional<sdk::Result<bool>> CopyConnection::TryCopyIn(const std::string& statement,
+                                                           std::string_view rows) {
+  const std::unique_lock lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return std::nullopt;
+  return CopyInLocked(statement, rows);
+}
+
+sdk::Result<bool> CopyConnection::CopyInLocked(const std::string& statement,
+                                               std::string_view rows) {
   sdk::Result<PGconn*> got = Get();
   if (!got) return got.error();
   PGconn* conn = got.value();

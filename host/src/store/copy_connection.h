@@ -8,8 +8,8 @@
 // the next use reconnects, as Connection does (pg_connection.h). Failures
 // are classified as there.
 //
-// Thread-safe: the worker's consumers may share one (worker.copy_sessions),
-// and their COPYs then take turns on its one server process. Measured on
+// Thread-safe: the worker's consumers share them (copy_sessions.h), and
+// the COPYs of one then take turns on its one server process. Measured on
 // two cores, two sessions copying 1000-row statements at once cost
 // PostgreSQL about 40 % more CPU per row than one session copying them all
 // (likely cause: each server process keeps its own idea of the last page
@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,12 +38,16 @@ class CopyConnection {
   // stored row (a unique violation: nothing was stored); or the error,
   // "db_unavailable" or "db_rejected". Concurrent calls take turns.
   sdk::Result<bool> CopyIn(const std::string& statement, std::string_view rows);
+  // As CopyIn, unless another COPY holds the session: then nothing (at once).
+  std::optional<sdk::Result<bool>> TryCopyIn(const std::string& statement, std::string_view rows);
 
  private:
   struct Finish {
     void operator()(PGconn* conn) const { PQfinish(conn); }
   };
 
+  // CopyIn with mutex_ held.
+  sdk::Result<bool> CopyInLocked(const std::string& statement, std::string_view rows);
   // The live connection, or "db_unavailable".
   sdk::Result<PGconn*> Get();
   // "db_unavailable": `what`, with libpq's message; drops the connection.

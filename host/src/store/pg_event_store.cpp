@@ -2,7 +2,6 @@
 #include "store/pg_event_store.h"
 
 #include <algorithm>
-#include <atomic>
 #include <vector>
 
 #include <pqxx/transaction>
@@ -114,7 +113,7 @@ sdk::Result<std::size_t> PgEventStore::InsertBatch(const std::vector<EventRow>& 
   // trips (each a wake-up of the server and of this thread) per batch.
   copy_rows_.clear();
   for (const EventRow& r : events) AppendCopyRow(copy_rows_, r);
-  sdk::Result<bool> copied = copy_->CopyIn(kCopyEvents, copy_rows_);
+  sdk::Result<bool> copied = copy_->CopyIn(kCopyEvents, copy_rows_, events.size());
   if (!copied) return copied.error();
   if (copied.value()) return events.size();
   return InsertSkippingStored(events);
@@ -131,16 +130,11 @@ sdk::Result<std::size_t> PgEventStore::InsertSkippingStored(const std::vector<Ev
 }
 
 std::function<std::unique_ptr<EventStore>()> PgEventStores(std::string database_url,
-                                                           int copy_sessions) {
-  // A CopyConnection connects on first use, so sessions no consumer
-  // reaches cost nothing.
-  auto sessions = std::make_shared<std::vector<std::shared_ptr<CopyConnection>>>();
-  for (int i = 0; i < std::max(1, copy_sessions); ++i) {
-    sessions->push_back(std::make_shared<CopyConnection>(database_url));
-  }
-  auto made = std::make_shared<std::atomic<std::size_t>>(0);
-  return [sessions, made, url = std::move(database_url)]() -> std::unique_ptr<EventStore> {
-    return std::make_unique<PgEventStore>(url, (*sessions)[(*made)++ % sessions->size()]);
+                                                           int copy_sessions,
+                                                           std::size_t spill_rows) {
+  auto sessions = std::make_shared<CopySessions>(database_url, copy_sessions, spill_rows);
+  return [sessions, url = std::move(database_url)]() -> std::unique_ptr<EventStore> {
+    return std::make_unique<PgEventStore>(url, sessions);
   };
 }
 

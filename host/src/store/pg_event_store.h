@@ -8,13 +8,13 @@
 // goes again as ONE parameter, a JSON array of rows expanded by
 // jsonb_to_recordset with ON CONFLICT DO NOTHING: rows conflicting on the
 // event id or on (tenant, channel, provider id) are skipped.
-// The COPY connection may be shared by several stores (PgEventStores).
+// The COPY sessions are shared by the worker's stores (PgEventStores).
 #pragma once
 
 #include <functional>
 #include <memory>
 
-#include "store/copy_connection.h"
+#include "store/copy_sessions.h"
 #include "store/event_store.h"
 #include "store/pg_connection.h"
 
@@ -23,8 +23,8 @@ namespace mccig::store {
 class PgEventStore final : public EventStore {
  public:
   explicit PgEventStore(const std::string& database_url)
-      : PgEventStore(database_url, std::make_shared<CopyConnection>(database_url)) {}
-  PgEventStore(const std::string& database_url, std::shared_ptr<CopyConnection> copy)
+      : PgEventStore(database_url, std::make_shared<CopySessions>(database_url, 1, 0)) {}
+  PgEventStore(const std::string& database_url, std::shared_ptr<CopySessions> copy)
       : connection_(database_url), copy_(std::move(copy)) {}
 
   sdk::Result<std::vector<std::string>> Prepare() override;
@@ -35,16 +35,17 @@ class PgEventStore final : public EventStore {
   sdk::Result<std::size_t> InsertSkippingStored(const std::vector<EventRow>& rows);
 
   Connection connection_;
-  std::shared_ptr<CopyConnection> copy_;
+  std::shared_ptr<CopySessions> copy_;
   std::string copy_rows_;  // the COPY text of a batch; its buffer is reused
 };
 
-// Makes the worker's stores (one per consumer): the n-th made copies
-// through session n % copy_sessions, so consumers share copy_sessions
-// server processes for their COPYs (see copy_connection.h); each store
-// still has a connection of its own for what is rare. Thread-safe.
+// Makes the worker's stores (one per consumer), which share copy_sessions
+// server processes for their COPYs as copy_sessions.h says, a COPY of
+// spill_rows rows or more taking any free one; each store still has a
+// connection of its own for what is rare. Thread-safe.
 std::function<std::unique_ptr<EventStore>()> PgEventStores(std::string database_url,
-                                                           int copy_sessions);
+                                                           int copy_sessions,
+                                                           std::size_t spill_rows);
 
 // The JSON array of rows the conflict-aware insert sends as its one
 // parameter (exposed for tests): each row's payloads go in as the JSON

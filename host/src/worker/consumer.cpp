@@ -2,6 +2,8 @@
 #include "worker/consumer.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -32,6 +34,7 @@ void Consumer::Run() {
     }
   }
   while (!stop_.stopped()) RunOnce();
+  Ack(std::exchange(ack_first_.entries, {}));  // what no read took with it
 }
 
 bool Consumer::Prepare() {
@@ -69,7 +72,8 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
   if (now >= next_reclaim_) {
     next_reclaim_ =
         now + std::chrono::milliseconds(std::max<int64_t>(100, options_.visibility_timeout_ms / 4));
-    batch = queue_.Reclaim(name_, options_.visibility_timeout_ms, options_.batch_size);
+    batch = queue_.Reclaim(name_, options_.visibility_timeout_ms, options_.batch_size, &ack_first_);
+    SettleAckFirst();
     if (batch && !batch.value().empty()) {
       stats_.reclaimed += static_cast<int64_t>(batch.value().size());
       spdlog::info("worker {}: reclaimed {} entries idle for over {} ms", name_,
@@ -77,7 +81,9 @@ std::vector<queue::StreamEntry> Consumer::NextBatch() {
     }
   }
   if (batch && batch.value().empty()) {
-    batch = queue_.Read(name_, options_.batch_size, options_.block_ms, options_.linger_ms);
+    batch =
+        queue_.Read(name_, options_.batch_size, options_.block_ms, options_.linger_ms, &ack_first_);
+    SettleAckFirst();
   }
   if (!batch) {
     // The stream or group vanished (FLUSHALL, Redis restarted without its
@@ -139,6 +145,11 @@ void Consumer::Process(std::vector<queue::StreamEntry> entries) {
   std::vector<queue::SettledEntry> done;
   for (std::size_t e = 0; e < read.entries.size(); ++e) {
     if (refused[e].empty()) done.push_back({read.entries[e].id, read.events_in[e]});
+  }
+  if (read.decode.empty() && read.persist.empty()) {
+    // The common case, all stored: the ack rides on the next read.
+    std::move(done.begin(), done.end(), std::back_inserter(ack_first_.entries));
+    return;
   }
   Ack(done);
   for (Rejected& r : read.persist) {
@@ -284,6 +295,15 @@ void Consumer::Ack(const std::vector<queue::SettledEntry>& entries) {
   // Stored but not acked: the entries are re-delivered later and their
   // insert is a no-op (ON CONFLICT DO NOTHING). Nothing is lost.
   if (!acked) spdlog::warn("worker {}: ack failed: {}", name_, acked.error().message);
+}
+
+void Consumer::SettleAckFirst() {
+  if (!ack_first_.outcome) return;  // not sent: it goes with the next call
+  // As for Ack: not acked means re-delivered later, a no-op then.
+  if (!*ack_first_.outcome) {
+    spdlog::warn("worker {}: ack failed: {}", name_, ack_first_.outcome->error().message);
+  }
+  ack_first_ = {};
 }
 
 bool Consumer::Backoff(int attempt, const std::vector<std::string>& ids) {

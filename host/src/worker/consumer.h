@@ -90,6 +90,8 @@ class Consumer {
   // Records `failed` in ingest_failures; false if stopped meanwhile.
   bool RecordFailure(const Read& read, const Rejected& failed);
   void Ack(const std::vector<queue::SettledEntry>& entries);
+  // Logs the outcome of ack_first_ once a read sent it, and empties it.
+  void SettleAckFirst();
   // Waits before retry `attempt`, keeping `ids` claimed; true when stopped.
   bool Backoff(int attempt, const std::vector<std::string>& ids);
   std::vector<std::string> IdsOf(const Read& read) const;
@@ -101,6 +103,9 @@ class Consumer {
   WorkerStats& stats_;
   StopSignal& stop_;
   bool group_ready_ = false;
+  // Stored entries whose ack goes with the next read or reclaim (one round
+  // trip less a batch); acked on their own when the consumer stops.
+  queue::AckFirst ack_first_;
   std::chrono::steady_clock::time_point next_reclaim_{};
 };
 

@@ -2,6 +2,7 @@
 // the counters it keeps for operators and tests.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +27,10 @@ struct WorkerOptions {
   int64_t linger_ms = 5;
   // The consumers' threads yield to request threads (thread_scheduling.h).
   ThreadScheduling scheduling = ThreadScheduling::kBatch;
+
+  // A read of at least this many events means a backlog (reads come full
+  // then): its COPY may take a second session (store/copy_sessions.h).
+  std::size_t backlog_rows() const { return static_cast<std::size_t>(std::max(1, batch_size / 2)); }
 
   static WorkerOptions FromConfig(const config::Config& c) {
     return WorkerOptions{.concurrency = c.worker_concurrency,

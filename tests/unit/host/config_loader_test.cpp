@@ -43,7 +43,7 @@ TEST_F(ConfigLoaderTest, EmptyFileGivesDefaults) {
   EXPECT_EQ(r.config.rate_limit.refill_per_second, 50);
   EXPECT_FALSE(r.config.internal_endpoints);
   EXPECT_TRUE(r.config.worker_batch_scheduling);
-  EXPECT_EQ(r.config.worker_copy_sessions, 1);
+  EXPECT_EQ(r.config.worker_copy_sessions, 2);
 }
 
 TEST_F(ConfigLoaderTest, ReadsEveryKey) {

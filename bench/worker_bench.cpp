@@ -121,7 +121,11 @@ void BM_WorkerDrain(benchmark::State& state) {
     f.Reset();
     f.Enqueue(f.Events(), static_cast<std::size_t>(state.range(1)));
     const std::string url = f.database_url;
-    worker::Worker worker(f.queue, store::PgEventStores(url, 1, 1), options);
+    // The COPY sessions as `mccig worker` has them by default.
+    worker::Worker worker(
+        f.queue,
+        store::PgEventStores(url, config::Config{}.worker_copy_sessions, options.backlog_rows()),
+        options);
     const auto start = std::chrono::steady_clock::now();
     worker.Start();
     while (!f.Drained()) std::this_thread::sleep_for(std::chrono::milliseconds(2));

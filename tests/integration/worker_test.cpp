@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -56,6 +57,7 @@ sdk::ConversationEvent Event(const std::string& sid) {
 
 worker::WorkerOptions FastOptions() {
   return worker::WorkerOptions{.concurrency = 2,
+                               .backlog_consumers = 0,
                                .batch_size = 50,
                                .max_retries = 2,
                                .base_backoff_ms = 20,
@@ -320,6 +322,54 @@ TEST_F(WorkerTest, BacklogCopiesTakeAFreeSessionSmallOnesWaitForTheFirst) {
     worker_.reset();  // its connections close with its stores
     ASSERT_TRUE(WaitUntil([&] { return copying() == 0; }));
   }
+}
+
+// worker.backlog_consumers: a consumer beyond worker.concurrency reads only
+// while the last read was full (a backlog). Single events, each stored
+// before the next, never wake it: it never joins the group. Two full
+// entries behind a lock on the table: the first consumer's read is full
+// and its COPY waits, so the backlog consumer reads the second entry.
+TEST_F(WorkerTest, BacklogConsumersReadOnlyWhileReadsComeFull) {
+  Migrate();
+  // Entries pending per consumer of the group, by the consumer's index.
+  const auto pending = [&] {
+    std::map<std::string, int64_t> out;
+    auto reply = pool_->Acquire().value().Command(
+        {"XINFO", "CONSUMERS", queue::kStreamKey, queue::kConsumerGroup});
+    if (!reply) return out;
+    for (std::size_t c = 0; c < reply.value()->elements; ++c) {
+      const redisReply* fields = reply.value()->element[c];
+      std::string name;
+      int64_t count = 0;
+      for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
+        const std::string key(fields->element[i]->str, fields->element[i]->len);
+        if (key == "name") name = fields->element[i + 1]->str;
+        if (key == "pending") count = fields->element[i + 1]->integer;
+      }
+      out[name.substr(name.rfind(':') + 1)] = count;
+    }
+    return out;
+  };
+  worker::WorkerOptions options = FastOptions();
+  options.concurrency = 1;
+  options.backlog_consumers = 1;  // batch_size 50: a read of 25 or more is full
+  StartWorker(options, /*copy_sessions=*/2, options.backlog_rows());
+  for (int i = 0; i < 10; ++i) {
+    EnqueueEntriesOf(1, 1, "SM-TRICKLE" + std::to_string(i) + "-");
+    ASSERT_TRUE(WaitUntil([&] { return Drained() && Rows() == i + 1; }));
+  }
+  EXPECT_EQ(pending().count("1"), 0u) << "the backlog consumer read";
+  EXPECT_FALSE(worker_->stats().backlog.load());
+
+  pqxx::connection locker(db_url_);
+  pqxx::work hold(locker);
+  hold.exec0("LOCK TABLE conversation_events IN SHARE MODE");
+  EnqueueEntriesOf(2, 50, "SM-BACKLOG");
+  const std::map<std::string, int64_t> both = {{"0", 1}, {"1", 1}};
+  EXPECT_TRUE(WaitUntil([&] { return pending() == both; }));
+  EXPECT_TRUE(worker_->stats().backlog.load());
+  hold.abort();
+  ASSERT_TRUE(WaitUntil([&] { return Drained() && Rows() == 110; }));
 }
 
 TEST_F(WorkerTest, ReceiveTimeFallbackIsStoredAsNullOccurredAt) {

@@ -213,6 +213,9 @@ class Gateway {
     if (a.database_url != b.database_url) changed.push_back("postgres.url");
     if (a.auth_mode != b.auth_mode) changed.push_back("auth.mode");
     if (a.worker_concurrency != b.worker_concurrency) changed.push_back("worker.concurrency");
+    if (a.worker_backlog_consumers != b.worker_backlog_consumers) {
+      changed.push_back("worker.backlog_consumers");
+    }
     if (a.worker_copy_sessions != b.worker_copy_sessions) {
       changed.push_back("worker.copy_sessions");
     }

@@ -80,7 +80,8 @@ struct Config {
   RateLimit rate_limit{};
 
   int worker_concurrency = 2;
-  int worker_copy_sessions = 2;  // PostgreSQL sessions the consumers' COPYs share
+  int worker_copy_sessions = 2;      // PostgreSQL sessions the consumers' COPYs share
+  int worker_backlog_consumers = 1;  // more consumers, reading only while a backlog lasts
   int worker_max_retries = 5;
   int64_t worker_base_backoff_ms = 200;
   int64_t worker_max_backoff_ms = 30'000;         // cap on a transient failure's wait

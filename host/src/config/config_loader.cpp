@@ -280,10 +280,12 @@ void ReadServices(Reader& r, const YAML::Node& root, Config& c) {
   }
   ReadRateLimit(r, root["rate_limit"], "rate_limit", c.rate_limit);
   const YAML::Node w = root["worker"];
-  if (r.Section(w, "worker",
-                {"concurrency", "copy_sessions", "max_retries", "base_backoff_ms", "max_backoff_ms",
-                 "batch_size", "visibility_timeout_ms", "linger_ms", "scheduling"})) {
+  if (r.Section(
+          w, "worker",
+          {"concurrency", "backlog_consumers", "copy_sessions", "max_retries", "base_backoff_ms",
+           "max_backoff_ms", "batch_size", "visibility_timeout_ms", "linger_ms", "scheduling"})) {
     r.Int(w, "worker", "concurrency", c.worker_concurrency, 1, 64);
+    r.Int(w, "worker", "backlog_consumers", c.worker_backlog_consumers, 0, 64);
     r.Int(w, "worker", "copy_sessions", c.worker_copy_sessions, 1, 64);
     r.Int(w, "worker", "max_retries", c.worker_max_retries, 0, 100);
     r.Int(w, "worker", "base_backoff_ms", c.worker_base_backoff_ms, 1, 3'600'000);

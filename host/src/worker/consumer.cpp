@@ -14,17 +14,21 @@ namespace mccig::worker {
 namespace {
 
 constexpr const char* kSimulatedError = "simulated failure (X-Simulate-Failure, simulation mode)";
+// How often a backlog_only consumer looks whether a backlog has begun.
+constexpr int64_t kBacklogPollMs = 20;
 
 }  // namespace
 
 Consumer::Consumer(std::string name, queue::StreamQueue& queue, store::EventStore& store,
-                   const WorkerOptions& options, WorkerStats& stats, StopSignal& stop)
+                   const WorkerOptions& options, WorkerStats& stats, StopSignal& stop,
+                   bool backlog_only)
     : name_(std::move(name)),
       queue_(queue),
       store_(store),
       options_(options),
       stats_(stats),
-      stop_(stop) {}
+      stop_(stop),
+      backlog_only_(backlog_only) {}
 
 void Consumer::Run() {
   int attempt = 0;
@@ -48,7 +52,15 @@ bool Consumer::Prepare() {
 }
 
 bool Consumer::RunOnce() {
+  if (backlog_only_ && !stats_.backlog.load(std::memory_order_relaxed)) {
+    Ack(std::exchange(ack_first_.entries, {}));  // no read to ride on for a while
+    stop_.WaitFor(kBacklogPollMs);
+    return false;
+  }
   std::vector<queue::StreamEntry> entries = NextBatch();
+  std::size_t events = 0;
+  for (const queue::StreamEntry& e : entries) events += static_cast<std::size_t>(e.size);
+  stats_.backlog.store(events >= options_.backlog_rows(), std::memory_order_relaxed);
   if (entries.empty()) return false;
   stats_.batches++;
   Process(std::move(entries));

@@ -31,14 +31,17 @@ namespace mccig::worker {
 
 class Consumer {
  public:
+  // A `backlog_only` consumer reads only while stats.backlog says the last
+  // read (of any consumer) was full; otherwise it waits.
   Consumer(std::string name, queue::StreamQueue& queue, store::EventStore& store,
-           const WorkerOptions& options, WorkerStats& stats, StopSignal& stop);
+           const WorkerOptions& options, WorkerStats& stats, StopSignal& stop,
+           bool backlog_only = false);
 
   // Prepares the schema and the group, then loops until stopped.
   void Run();
 
   // One pass: reclaim or read one batch and process it. False when there
-  // was nothing to do.
+  // was nothing to do (or no backlog, for a backlog_only consumer).
   bool RunOnce();
 
   const std::string& name() const { return name_; }
@@ -102,6 +105,7 @@ class Consumer {
   const WorkerOptions& options_;
   WorkerStats& stats_;
   StopSignal& stop_;
+  const bool backlog_only_;
   bool group_ready_ = false;
   // Stored entries whose ack goes with the next read or reclaim (one round
   // trip less a batch); acked on their own when the consumer stops.

@@ -23,10 +23,11 @@ Worker::~Worker() {
 }
 
 void Worker::Start() {
-  for (int i = 0; i < options_.concurrency; ++i) {
+  for (int i = 0; i < options_.concurrency + options_.backlog_consumers; ++i) {
     stores_.push_back(make_store_());
     consumers_.push_back(std::make_unique<Consumer>(ConsumerName(i), queue_, *stores_.back(),
-                                                    options_, stats_, stop_));
+                                                    options_, stats_, stop_,
+                                                    /*backlog_only=*/i >= options_.concurrency));
   }
   for (auto& consumer : consumers_) {
     threads_.emplace_back([c = consumer.get(), i = threads_.size(), s = options_.scheduling] {
@@ -38,8 +39,10 @@ void Worker::Start() {
     });
   }
   spdlog::info(
-      "worker: {} consumers on queue:conversations (batch {}, visibility {} ms, {} scheduling)",
-      options_.concurrency, options_.batch_size, options_.visibility_timeout_ms,
+      "worker: {} consumers on queue:conversations, {} more while a backlog lasts (batch {}, "
+      "visibility {} ms, {} scheduling)",
+      options_.concurrency, options_.backlog_consumers, options_.batch_size,
+      options_.visibility_timeout_ms,
       options_.scheduling == ThreadScheduling::kBatch ? "batch" : "normal");
 }
 

@@ -1,12 +1,12 @@
 // worker.h — `mccig worker`: the consumers that move events from the queue
 // stream into PostgreSQL (consumer.h says how each one behaves).
 //
-// Start() spawns options.concurrency consumers, each with its own database
-// connection (a store from the factory) and named <host>:<pid>:<n> in the
-// group. Stop() wakes every consumer: each finishes the batch in hand
-// (unless the database is down: then it leaves it pending for the next
-// run), leaves the group if it holds nothing, and Stop() returns when all
-// have. Start/Stop from one thread.
+// Start() spawns options.concurrency consumers, and options.backlog_consumers
+// more that read only while a backlog lasts, each with its own store from
+// the factory and named <host>:<pid>:<n> in the group. Stop() wakes every consumer: each finishes
+// the batch in hand (unless the database is down: then it leaves it pending for the next run),
+// leaves the group if it holds nothing, and Stop() returns when all have. Start/Stop from one
+// thread.
 #pragma once
 
 #include <functional>

@@ -13,7 +13,12 @@
 namespace mccig::worker {
 
 struct WorkerOptions {
-  int concurrency = 2;              // consumers, each with its own connections
+  int concurrency = 2;  // consumers, each with its own connections
+  // More consumers that read only while a backlog lasts (the last read of
+  // any consumer was full, backlog_rows()): they drain it with more reads
+  // in flight, and cost a steady trickle nothing (more consumers would
+  // split it into smaller, costlier reads).
+  int backlog_consumers = 1;
   int batch_size = 200;             // events per read and per INSERT (about)
   int max_retries = 5;              // retries of a rejected event before the DLQ
   int64_t base_backoff_ms = 200;    // retry n waits base * 2^(n-1) ...
@@ -34,6 +39,7 @@ struct WorkerOptions {
 
   static WorkerOptions FromConfig(const config::Config& c) {
     return WorkerOptions{.concurrency = c.worker_concurrency,
+                         .backlog_consumers = c.worker_backlog_consumers,
                          .batch_size = c.worker_batch_size,
                          .max_retries = c.worker_max_retries,
                          .base_backoff_ms = c.worker_base_backoff_ms,
@@ -59,6 +65,7 @@ struct WorkerStats {
   std::atomic<int64_t> retries{0};         // waits before a retry, any cause
   std::atomic<int64_t> dead_lettered{0};
   std::atomic<int64_t> reclaimed{0};   // entries taken over from another consumer
+  std::atomic<bool> backlog{false};    // the last read was full (backlog_rows)
   WorkerObserver* observer = nullptr;  // set before Start; not owned
 };
 

@@ -44,6 +44,7 @@ TEST_F(ConfigLoaderTest, EmptyFileGivesDefaults) {
   EXPECT_FALSE(r.config.internal_endpoints);
   EXPECT_TRUE(r.config.worker_batch_scheduling);
   EXPECT_EQ(r.config.worker_copy_sessions, 2);
+  EXPECT_EQ(r.config.worker_backlog_consumers, 1);
 }
 
 TEST_F(ConfigLoaderTest, ReadsEveryKey) {
@@ -53,7 +54,7 @@ redis: {url: "redis://127.0.0.1:7000/1"}
 postgres: {url: "postgresql://u@127.0.0.1:6000/db"}
 idempotency: {ttl_seconds: 60}
 rate_limit: {capacity: 10, refill_per_second: 2.5}
-worker: {concurrency: 3, copy_sessions: 2, max_retries: 7, base_backoff_ms: 50, max_backoff_ms: 900,
+worker: {concurrency: 3, backlog_consumers: 2, copy_sessions: 2, max_retries: 7, base_backoff_ms: 50, max_backoff_ms: 900,
          batch_size: 25, visibility_timeout_ms: 5000, linger_ms: 2, scheduling: normal}
 internal_endpoints: {enabled: true}
 cors: {enabled: true, origin: "http://console.local"}
@@ -81,6 +82,7 @@ tenants:
   EXPECT_EQ(c.redis_url, "redis://127.0.0.1:7000/1");
   EXPECT_EQ(c.worker_max_retries, 7);
   EXPECT_EQ(c.worker_concurrency, 3);
+  EXPECT_EQ(c.worker_backlog_consumers, 2);
   EXPECT_EQ(c.worker_copy_sessions, 2);
   EXPECT_EQ(c.worker_base_backoff_ms, 50);
   EXPECT_EQ(c.worker_max_backoff_ms, 900);
@@ -178,7 +180,7 @@ TEST_F(ConfigLoaderTest, ReportsEveryErrorWithItsKeyPathAndLine) {
 rate_limit: {capacity: -1, refill_per_second: 0}
 redis: {url: "http://x"}
 log: {level: loud}
-worker: {copy_sessions: 0}
+worker: {copy_sessions: 0, backlog_consumers: -1}
 plugins:
   - name: sms
   - path: x.so
@@ -199,6 +201,7 @@ unknown_top: 1
            "redis.url: must be redis://",
            "log.level: must be one of trace",
            "worker.copy_sessions: must be an integer from 1 to 64",
+           "worker.backlog_consumers: must be an integer from 0 to 64",
            "plugins[0].path: required",
            "plugins[1].name: required",
            "tenants[0].id: must be 1-64 letters",

@@ -240,19 +240,6 @@ sdk::Result<int64_t> AckCount(sdk::Result<redis::Reply> reply) {
   return reply.value()->integer;
 }
 
-// A pipelined reply as Lease::Command reports it: an error reply is an error.
-sdk::Result<redis::Reply> Checked(redis::Reply reply) {
-  if (reply->type == REDIS_REPLY_ERROR) {
-    return sdk::Error{"redis_error", std::string(reply->str, reply->len), {}};
-  }
-  return reply;
-}
-
-bool NoScript(const sdk::Result<redis::Reply>& reply) {
-  return !reply && reply.error().code == "redis_error" &&
-         reply.error().message.starts_with("NOSCRIPT");
-}
-
 }  // namespace
 
 sdk::Result<int64_t> StreamQueue::Ack(const std::vector<SettledEntry>& entries) {
@@ -266,13 +253,12 @@ sdk::Result<int64_t> StreamQueue::Ack(const std::vector<SettledEntry>& entries) 
 sdk::Result<redis::Reply> StreamQueue::RunAfterAck(redis::Lease& lease, AckFirst* ack_first,
                                                    const redis::Script* script,
                                                    const std::vector<std::string_view>& command) {
-  const auto run_again = [&](sdk::Result<redis::Reply> reply) {
-    if (script == nullptr || !NoScript(reply)) return reply;
-    if (auto loaded = script->Load(lease); !loaded) return loaded;
-    return lease.Command(command);
+  const auto reloaded = [&](sdk::Result<redis::Reply> reply) {
+    if (script == nullptr) return reply;
+    return script->Reloaded(lease, command, std::move(reply));
   };
   if (ack_first == nullptr || ack_first->outcome || ack_first->entries.empty()) {
-    return run_again(lease.Command(command));
+    return reloaded(lease.Command(command));
   }
   std::vector<std::string> counts;
   std::string numkeys;
@@ -283,14 +269,11 @@ sdk::Result<redis::Reply> StreamQueue::RunAfterAck(redis::Lease& lease, AckFirst
     ack_first->outcome = replies.error();
     return replies.error();
   }
-  sdk::Result<redis::Reply> acked = Checked(std::move(replies.value()[0]));
-  // Redis lost its scripts (a restart): the ack alone again, loading it.
-  if (NoScript(acked)) {
-    std::vector<std::string> again;
-    acked = ack_.Run(lease, kAckKeys, AckArgs(ack_first->entries, again));
-  }
-  ack_first->outcome = AckCount(std::move(acked));
-  return run_again(Checked(std::move(replies.value()[1])));
+  // Redis runs the two in order, so a NOSCRIPT (it lost its scripts) is
+  // answered by loading the script and sending that call again on its own.
+  ack_first->outcome =
+      AckCount(ack_.Reloaded(lease, ack, redis::ReplyOrError(std::move(replies.value()[0]))));
+  return reloaded(redis::ReplyOrError(std::move(replies.value()[1])));
 }
 
 sdk::Result<std::vector<std::string>> StreamQueue::MoveToDeadLetters(

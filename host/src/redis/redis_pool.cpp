@@ -79,7 +79,10 @@ sdk::Result<Reply> Lease::Finish(redisReply* raw) {
     Drop();
     return Unavailable("redis I/O error: " + why);
   }
-  Reply reply(raw);
+  return ReplyOrError(Reply(raw));
+}
+
+sdk::Result<Reply> ReplyOrError(Reply reply) {
   if (reply->type == REDIS_REPLY_ERROR) {
     return sdk::Error{"redis_error", std::string(reply->str, reply->len), {}};
   }

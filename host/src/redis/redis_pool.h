@@ -34,6 +34,10 @@ struct ReplyDeleter {
 };
 using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
+// A reply as Lease::Command reports it: Redis's error reply becomes the
+// error "redis_error" (its text the message). For Pipeline's replies.
+sdk::Result<Reply> ReplyOrError(Reply reply);
+
 struct PoolOptions {
   std::size_t size = 16;
   std::chrono::milliseconds connect_timeout{500};

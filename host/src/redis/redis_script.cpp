@@ -30,7 +30,11 @@ sdk::Result<Reply> Script::Run(Lease& lease, const std::vector<std::string_view>
                                const std::vector<std::string_view>& args) const {
   std::string numkeys;
   const std::vector<std::string_view> argv = EvalArgs(keys, args, numkeys);
-  sdk::Result<Reply> reply = lease.Command(argv);
+  return Reloaded(lease, argv, lease.Command(argv));
+}
+
+sdk::Result<Reply> Script::Reloaded(Lease& lease, const std::vector<std::string_view>& argv,
+                                    sdk::Result<Reply> reply) const {
   if (reply.ok() || reply.error().code != "redis_error" ||
       !reply.error().message.starts_with("NOSCRIPT")) {
     return reply;

@@ -22,6 +22,12 @@ class Script {
   sdk::Result<Reply> Run(Lease& lease, const std::vector<std::string_view>& keys,
                          const std::vector<std::string_view>& args) const;
 
+  // `reply`, the answer to `argv` (this script's EvalArgs), unless it is
+  // NOSCRIPT: then the script is loaded and argv run again. For callers
+  // that pipeline the call; Run does this itself.
+  sdk::Result<Reply> Reloaded(Lease& lease, const std::vector<std::string_view>& argv,
+                              sdk::Result<Reply> reply) const;
+
   // The EVALSHA argument list, for callers that pipeline several calls.
   std::vector<std::string_view> EvalArgs(const std::vector<std::string_view>& keys,
                                          const std::vector<std::string_view>& args,

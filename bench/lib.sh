@@ -19,9 +19,10 @@
 # bench_wrk_paced URL KEY TENANT RATE SECONDS  good_citizen.lua's 100
 #                        connections paced to RATE requests/s; its result line
 # bench_field JSON JQ_FILTER  one value of a result line
-# bench_row_latency TENANT  request to stored row, "p50 / p95 / p99" in ms
-#                        (the event's send time, its timestamp, to the start
-#                        of the transaction that stored it)
+# bench_row_latency TENANT…  request to stored row, "p50 / p95 / p99" in ms,
+#                        over the rows of the tenants named (the event's send
+#                        time, its timestamp, to the start of the transaction
+#                        that stored it)
 # bench_gbench_median FILE NAME_PREFIX NAME_PART  items/s of a Google
 #                        Benchmark JSON output: its median aggregate, or the
 #                        median of its runs
@@ -132,10 +133,12 @@ bench_wrk_paced() {
 bench_field() { jq -r "$2" <<<"$1"; }
 
 bench_row_latency() {
+  local tenants
+  tenants=$(IFS=,; echo "$*")
   bench_sql "SELECT string_agg(round(p::numeric, 1)::text, ' / ') FROM unnest(
       (SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
          ORDER BY EXTRACT(EPOCH FROM created_at - occurred_at) * 1000)
-       FROM conversation_events WHERE tenant_id = '$1')) AS p"
+       FROM conversation_events WHERE tenant_id = ANY('{$tenants}'))) AS p"
 }
 
 bench_gbench_median() {  # the median aggregate, or the median of the runs when there is none

@@ -26,7 +26,7 @@
 # bench_gbench_median FILE NAME_PREFIX NAME_PART  items/s of a Google
 #                        Benchmark JSON output: its median aggregate, or the
 #                        median of its runs
-# bench_median           the median of the numbers on stdin
+# bench_median [N…]      the median of the numbers given, or of those on stdin
 # bench_rss_kib PID      resident memory
 # bench_cpu_ticks PID [THREAD_NAME]  CPU time used so far (user + system,
 #                        clock ticks) by the process, or by its threads of
@@ -147,7 +147,10 @@ bench_gbench_median() {  # the median aggregate, or the median of the runs when 
       | .items_per_second] | sort | .[(length - 1) / 2 | floor]' "$1"
 }
 
-bench_median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+bench_median() {
+  if [ $# -gt 0 ]; then printf '%s\n' "$@" | bench_median; return; fi
+  sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+}
 bench_rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 bench_cpu_ticks() {
   local task ticks=0
